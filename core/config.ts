@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** The settings shelfcast reads from the environment, with their defaults (DESIGN.md, CLI surface). */
+const envSchema = z.object({
+  SHELFCAST_LAKE: z
+    .string()
+    .min(1)
+    .refine((v) => !v.startsWith('s3://') || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v), {
+      message: 'expected a directory or s3://bucket[/prefix] with a valid bucket name',
+    })
+    .default('./lake'),
+  SHELFCAST_CACHE_DIR: z.string().min(1).default('./.shelfcast/cache'),
+  SHELFCAST_LOG_LEVEL: logLevel.default('info'),
+  SHELFCAST_MODEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"').default('favorita-unit-sales'),
+  SHELFCAST_MONITORING_DB: z.string().min(1).optional(),
+  MLFLOW_TRACKING_URI: z.string().url('expected a URL such as http://127.0.0.1:5000').optional(),
+  PREFECT_API_URL: z.string().url('expected a URL such as http://127.0.0.1:4200/api').optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_ENDPOINT_URL_S3: z.string().url('expected a URL such as http://127.0.0.1:9000').optional(),
+  AWS_ENDPOINT_URL: z.string().url('expected a URL such as http://127.0.0.1:9000').optional(),
+});
+
+export type EnvConfig = z.infer<typeof envSchema>;
+
+/** The fully defaulted, frozen configuration that entry points hand down; nothing below reads process.env. */
+export interface Config {
+  readonly lake: string;
+  readonly cacheDir: string;
+  readonly logLevel: z.infer<typeof logLevel>;
+  readonly modelName: string;
+  readonly monitoringDb?: string;
+  readonly mlflowTrackingUri?: string;
+  readonly prefectApiUrl?: string;
+  readonly s3: { readonly region: string; readonly endpoint?: string };
+}
+
+/**
+ * Parses configuration once. An optional JSON file named by SHELFCAST_CONFIG holds the same keys as the
+ * environment; a variable set in the environment wins over the file.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const fromFile = env.SHELFCAST_CONFIG ? readConfigFile(env.SHELFCAST_CONFIG) : {};
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'configuration');
+    throw new ConfigError(`${name}=${JSON.stringify(merged[name] ?? '')}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  return Object.freeze({
+    lake: c.SHELFCAST_LAKE,
+    cacheDir: c.SHELFCAST_CACHE_DIR,
+    logLevel: c.SHELFCAST_LOG_LEVEL,
+    modelName: c.SHELFCAST_MODEL_NAME,
+    monitoringDb: c.SHELFCAST_MONITORING_DB,
+    mlflowTrackingUri: c.MLFLOW_TRACKING_URI,
+    prefectApiUrl: c.PREFECT_API_URL,
+    s3: Object.freeze({ region: c.AWS_REGION, endpoint: c.AWS_ENDPOINT_URL_S3 ?? c.AWS_ENDPOINT_URL }),
+  });
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`SHELFCAST_CONFIG=${path}: cannot read the file`, { cause });
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
+  } catch (cause) {
+    throw new ConfigError(`SHELFCAST_CONFIG=${path}: expected a JSON object of setting names to strings`, { cause });
+  }
+}
