@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor, ShelfcastError } from '../core/errors.js';
 import { registerDataCommands } from './commands/data.js';
+import { registerIngestCommand } from './commands/ingest.js';
+import { registerDemoCommand } from './commands/demo.js';
 
 /** Builds the `shelfcast` command tree; exported so tests can drive it in process. */
 export function buildProgram(): Command {
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerDataCommands(program);
+  registerIngestCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+/** Resource limits for one embedded DuckDB database. */
+export interface DuckDbSettings {
+  /** DuckDB memory_limit, e.g. '2GB': operators spill to `tempDirectory` beyond it. */
+  readonly memoryLimit: string;
+  readonly threads: number;
+  /** Where spilled data goes; created when missing. */
+  readonly tempDirectory: string;
+}
+
+/** A value as returned by `getRowObjectsJson`: BIGINT/HUGEINT and DATE come back as strings. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * One in-memory DuckDB database with one connection. Rows come back in their JSON form, so 64-bit integers
+ * stay exact (as strings) and dates are 'YYYY-MM-DD'.
+ */
+export class DuckDbSession {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens a fresh in-memory database with the given limits. */
+  static async open(settings: DuckDbSettings): Promise<DuckDbSession> {
+    mkdirSync(settings.tempDirectory, { recursive: true });
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: String(settings.threads),
+      memory_limit: settings.memoryLimit,
+      temp_directory: settings.tempDirectory,
+      // Row order of a COPY must follow the input so that row numbers in staged files map back to lines.
+      preserve_insertion_order: 'true',
+      // There is no network to fetch extensions from; fail fast instead of trying.
+      autoinstall_known_extensions: 'false',
+    });
+    try {
+      return new DuckDbSession(instance, await instance.connect());
+    } catch (err) {
+      instance.closeSync();
+      throw err;
+    }
+  }
+
+  /** Runs statements whose result is not needed. */
+  async run(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  /** Runs a query and returns all rows as plain objects. */
+  async rows<T extends Record<string, JsonValue> = Record<string, JsonValue>>(sql: string): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  /** The first row of a query, or undefined when it returns none. */
+  async row<T extends Record<string, JsonValue> = Record<string, JsonValue>>(sql: string): Promise<T | undefined> {
+    return (await this.rows<T>(sql))[0];
+  }
+
+  /** The engine version, e.g. 'v1.5.6'. */
+  async version(): Promise<string> {
+    const r = await this.row<{ v: string }>('SELECT version() AS v');
+    return String(r?.v);
+  }
+
+  /** Closes the connection and the database. */
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** A SQL string literal. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A quoted SQL identifier. */
+export function sqlIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
