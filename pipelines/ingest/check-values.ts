@@ -70,14 +70,29 @@ export async function checkReferences(db: DuckDbSession, file: CheckedFile, rule
 }
 
 /**
- * Finds two rows with the same key. `relation` may be any ordering of the file's rows; the lines come from
- * the typed file. Keys that start with `date` use a window per date, which is cheaper than a global GROUP BY.
+ * Finds two rows with the same key. `relation` may be any ordering of the file's rows, unless `sortedByKey`
+ * says it is already sorted by the key: then equal keys are neighbours and one pass in scan order finds them.
+ * Otherwise keys that start with `date` use a window per date, which is cheaper than a global GROUP BY. The
+ * lines come from the typed file.
  */
-export async function checkDuplicateKeys(db: DuckDbSession, file: CheckedFile, key: readonly string[], relation: string): Promise<void> {
+export async function checkDuplicateKeys(
+  db: DuckDbSession,
+  file: CheckedFile,
+  key: readonly string[],
+  relation: string,
+  sortedByKey = false,
+): Promise<void> {
   if (key.length === 0) return;
   const cols = key.map(sqlIdent);
   let dup: Record<string, string> | undefined;
-  if (key.length > 1) {
+  if (sortedByKey) {
+    // An empty OVER () keeps the scan order of the one sorted file (the session preserves insertion order).
+    dup = await db.row<Record<string, string>>(
+      `SELECT ${cols.map((c) => `${c}::VARCHAR AS ${c}`).join(', ')} FROM (
+         SELECT ${cols.join(', ')}, ${cols.map((c, i) => `lag(${c}) OVER () AS p${i}`).join(', ')} FROM ${relation}
+       ) WHERE ${cols.map((c, i) => `${c} = p${i}`).join(' AND ')} LIMIT 1`,
+    );
+  } else if (key.length > 1) {
     const [head, ...rest] = cols;
     const same = rest.map((c, i) => `${c} = p${i}`).join(' AND ');
     dup = await db.row<Record<string, string>>(

@@ -64,24 +64,23 @@ export async function stageFile(ctx: StageContext, file: SourceFile, localPath: 
   const rules = rulesFor(file.kind);
   const stem = join(ctx.workDir, String(scanId).padStart(4, '0'));
   const typedPath = `${stem}-typed.parquet`;
+  const typed = `read_parquet(${sqlString(typedPath)})`;
+  const order = rules.sortBy.map(sqlIdent).join(', ');
+  const hash = contentHashSql(file.kind);
   const step = stepLogger(ctx.logger, file.key);
-  const rows = await loadTyped(ctx.db, file, localPath, typedPath, scanId);
-  step('read and typed', { rows });
-  const checked: CheckedFile = {
+  const inDeliveryOrder: CheckedFile = {
     name: file.key,
     typedPath,
     locate: file.format === 'csv' ? (r) => linesOfRecords(localPath, r) : async (r) => new Map(r.map((x) => [x, x + 1])),
   };
-  await checkValueRules(ctx.db, checked, rules);
-  await checkReferences(ctx.db, checked, rules, ctx.known);
-  step('values and keys checked');
-
-  const typed = `read_parquet(${sqlString(typedPath)})`;
-  const order = rules.sortBy.map(sqlIdent).join(', ');
-  const hash = contentHashSql(file.kind);
 
   if (!rules.partitioned) {
-    await checkDuplicateKeys(ctx.db, checked, rules.key, typed);
+    const rows = await loadTyped(ctx.db, file, localPath, typedPath, scanId);
+    step('read and typed', { rows });
+    await checkValueRules(ctx.db, inDeliveryOrder, rules);
+    await checkReferences(ctx.db, inDeliveryOrder, rules, ctx.known);
+    await checkDuplicateKeys(ctx.db, inDeliveryOrder, rules.key, typed);
+    step('values and keys checked');
     const path = `${stem}-${file.kind}.parquet`;
     await singleThreaded(ctx, () => ctx.db.run(`COPY (SELECT * FROM ${typed} ORDER BY ${order}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd)`));
     const stats = await ctx.db.row<{ n: string; h: string }>(`SELECT count(*) AS n, ${hash} AS h FROM ${typed}`);
@@ -91,21 +90,33 @@ export async function stageFile(ctx: StageContext, file: SourceFile, localPath: 
     return { file, sha256, rows, dates, parts: [], table: { rows: Number(stats?.n ?? 0), hash: ctx.hashTag(String(stats?.h)), path } };
   }
 
-  const sortedPath = `${stem}-sorted.parquet`;
-  await ctx.db.run(`COPY (SELECT * FROM ${typed} ORDER BY ${order}) TO ${sqlString(sortedPath)} (FORMAT parquet)`);
-  step('sorted');
-  const sorted = `read_parquet(${sqlString(sortedPath)})`;
-  await checkDuplicateKeys(ctx.db, checked, rules.key, sorted);
+  // Sales and the promotion plan are large: read and sort in one pass, and check the sorted rows. Only when a
+  // check finds a problem is the file read again in delivery order, so that the message can name its line.
+  const rows = await loadTyped(ctx.db, file, localPath, typedPath, scanId, order);
+  step('read, typed and sorted', { rows });
+  const sorted: CheckedFile = { ...inDeliveryOrder, locate: () => Promise.reject(new DeliveryOrderNeeded()) };
+  try {
+    await checkValueRules(ctx.db, sorted, rules);
+    await checkReferences(ctx.db, sorted, rules, ctx.known);
+    await checkDuplicateKeys(ctx.db, sorted, rules.key, typed, sameColumns(rules.key, rules.sortBy));
+  } catch (err) {
+    if (!(err instanceof DeliveryOrderNeeded)) throw err;
+    await loadTyped(ctx.db, file, localPath, typedPath, scanId);
+    await checkValueRules(ctx.db, inDeliveryOrder, rules);
+    await checkReferences(ctx.db, inDeliveryOrder, rules, ctx.known);
+    await checkDuplicateKeys(ctx.db, inDeliveryOrder, rules.key, typed);
+    throw new Error(`${file.key}: a check failed on the sorted rows but not in delivery order`, { cause: err });
+  }
   const stats = await ctx.db.rows<{ d: string; n: string; h: string }>(
-    `SELECT date::VARCHAR AS d, count(*) AS n, ${hash} AS h FROM ${sorted} GROUP BY date ORDER BY date`,
+    `SELECT date::VARCHAR AS d, count(*) AS n, ${hash} AS h FROM ${typed} GROUP BY date ORDER BY date`,
   );
-  step('duplicates checked, dates hashed', { dates: stats.length });
+  step('values, keys and duplicates checked, dates hashed', { dates: stats.length });
   const partsDir = `${stem}-parts`;
   // One thread reading the sorted file in order writes every date as one file with one row group, so the bytes
   // depend only on the rows; a parallel partitioned write splits dates into files by timing.
   await singleThreaded(ctx, () =>
     ctx.db.run(
-      `COPY (SELECT * FROM ${sorted}) TO ${sqlString(partsDir)}
+      `COPY (SELECT * FROM ${typed}) TO ${sqlString(partsDir)}
        (FORMAT parquet, PARTITION_BY (date), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'data', COMPRESSION zstd,
         ROW_GROUP_SIZE 4000000, OVERWRITE true)`,
     ),
@@ -117,11 +128,18 @@ export async function stageFile(ctx: StageContext, file: SourceFile, localPath: 
     if (written.length !== 1) throw new Error(`expected one Parquet file in ${dir}, found ${written.length}`);
     parts.push({ date: s.d, rows: Number(s.n), hash: ctx.hashTag(s.h), path: join(dir, written[0]) });
   }
-  // Only the per-date files are needed from here on; a full train file's intermediates are gigabytes.
-  await Promise.all([rm(typedPath), rm(sortedPath)]);
+  // Only the per-date files are needed from here on; a full train file's typed copy is gigabytes.
+  await rm(typedPath);
   step('partitions written', { partitions: parts.length });
   const dates = parts.length ? { first: parts[0].date, last: parts[parts.length - 1].date, count: parts.length } : null;
   return { file, sha256, rows, dates, parts };
+}
+
+/** Raised by the locator of sorted rows: a line number needs the rows in delivery order. */
+class DeliveryOrderNeeded extends Error {}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
 }
 
 function stepLogger(logger: Logger, file: string): (step: string, fields?: Record<string, number>) => void {
