@@ -1,3 +1,5 @@
+import { StorageError } from '../errors.js';
+
 /** One object in the lake: its key (relative, '/'-separated) and its size in bytes. */
 export interface LakeObject {
   readonly key: string;
@@ -40,4 +42,14 @@ export interface Lake {
   removeIncomplete(prefix: string): Promise<number>;
   /** Releases connections. */
   close(): void;
+}
+
+/** Parses a JSON object read from a lake; `where` names it in the error when it is not valid JSON. */
+export function parseLakeJson(text: string | undefined, where: string): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new StorageError(`${where} is not valid JSON`, { cause });
+  }
 }

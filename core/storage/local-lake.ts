@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StorageError } from '../errors.js';
-import type { Lake, LakeObject } from './lake.js';
+import { parseLakeJson, type Lake, type LakeObject } from './lake.js';
 import { assertLakeKey } from './lake-key.js';
 
 /** Interrupted writes leave files with this suffix next to their target; listings never show them. */
@@ -27,13 +27,7 @@ export class LocalLake implements Lake {
   }
 
   async readJson(key: string): Promise<unknown> {
-    const text = await this.readText(key);
-    if (text === undefined) return undefined;
-    try {
-      return JSON.parse(text);
-    } catch (cause) {
-      throw new StorageError(`${this.pathOf(key)} is not valid JSON`, { cause });
-    }
+    return parseLakeJson(await this.readText(key), this.pathOf(key));
   }
 
   async writeJson(key: string, value: unknown): Promise<void> {

@@ -19,7 +19,7 @@ import {
   type CompletedPart,
 } from '@aws-sdk/client-s3';
 import { StorageError } from '../errors.js';
-import type { Lake, LakeObject } from './lake.js';
+import { parseLakeJson, type Lake, type LakeObject } from './lake.js';
 import { assertLakeKey } from './lake-key.js';
 import type { S3Location } from './s3-url.js';
 
@@ -81,13 +81,7 @@ export class S3Lake implements Lake {
   }
 
   async readJson(key: string): Promise<unknown> {
-    const text = await this.readText(key);
-    if (text === undefined) return undefined;
-    try {
-      return JSON.parse(text);
-    } catch (cause) {
-      throw new StorageError(`${this.urlOf(key)} is not valid JSON`, { cause });
-    }
+    return parseLakeJson(await this.readText(key), this.urlOf(key));
   }
 
   async writeJson(key: string, value: unknown): Promise<void> {
