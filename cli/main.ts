@@ -4,6 +4,7 @@ import { exitCodeFor, ShelfcastError } from '../core/errors.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerFeaturesCommand } from './commands/features.js';
 
 /** Builds the `shelfcast` command tree; exported so tests can drive it in process. */
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDataCommands(program);
   registerIngestCommand(program);
+  registerFeaturesCommand(program);
   registerDemoCommand(program);
   return program;
 }

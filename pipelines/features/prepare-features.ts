@@ -1,0 +1,259 @@
+import { sqlString } from '../../core/duckdb-session.js';
+import { DataError, UsageError } from '../../core/errors.js';
+import { HORIZON_DAYS } from '../schema/kaggle-schema.js';
+import { appendDayMatrix, GRID_KEY_COLUMNS, loadDayMatrix, type PairKeys } from './day-matrix.js';
+import { FIRST_OFFSET, LAST_OFFSET } from './day-columns.js';
+import type { FeatureDatabase } from './feature-database.js';
+import {
+  FEATURE_COLUMNS,
+  LABEL_NAMES,
+  LEVELS,
+  PERISHABLE_WEIGHT,
+  SELECTION_DAYS,
+  seriesFeatureName,
+  TEXT_ATTRIBUTES,
+  type Attribute,
+  type LevelId,
+  type TextAttribute,
+} from './feature-spec.js';
+import { ident, levelSumsSql, seriesFeaturesSql } from './feature-sql.js';
+import type { CategoryCodes } from './feature-table.js';
+import { addDays, isIsoDate } from './iso-date.js';
+import type { StagingTables } from './staging-tables.js';
+
+/** What to build. */
+export interface FeatureParams {
+  /** The origin t (first forecast day), `YYYY-MM-DD`. */
+  readonly origin: string;
+  /** Add labels y_0 … y_15 and the weight; needs sales up to t+15. */
+  readonly labels?: boolean;
+  /** Codes of the text attributes; by default derived from the reference tables. */
+  readonly categories?: CategoryCodes;
+}
+
+/** A build ready to be read: the query of the feature table, and what describes it. */
+export interface PreparedFeatures {
+  readonly rows: number;
+  readonly lastObservedDay: string;
+  readonly categories: CategoryCodes;
+  /** The selected pairs, indexed by `sid`. */
+  readonly keys: PairKeys;
+  /**
+   * SELECT of the feature table: sid, then `columns`, one row per pair in no particular order. It reads tables
+   * of the build's database, so it is valid until the database is closed.
+   */
+  readonly sql: string;
+  /** Output columns after `sid`: store_nbr, item_nbr, the features, then labels and weight if asked for. */
+  readonly columns: readonly string[];
+}
+
+/** Reports the end of each step of a build. */
+export type StepListener = (step: string, detail?: Record<string, number | string>) => void;
+
+/**
+ * Builds the feature table of one origin in `db`: one row per selected store×item pair, `sid` numbering the
+ * pairs in (store_nbr, item_nbr) order. Leaves tables `series`, `series_features`, `items`, `stores` and
+ * `codes_*` for the returned query to read.
+ */
+export async function prepareFeatures(
+  db: FeatureDatabase,
+  tables: StagingTables,
+  params: FeatureParams,
+  onStep: StepListener = () => {},
+): Promise<PreparedFeatures> {
+  const t = params.origin;
+  if (!isIsoDate(t)) throw new UsageError(`origin ${JSON.stringify(t)} is not a date: expected YYYY-MM-DD`);
+  const day = (offset: number): string => `DATE ${sqlString(addDays(t, offset))}`;
+  const labels = Boolean(params.labels);
+
+  await createInputViews(db, tables);
+  const lastObservedDay = await lastSalesDay(db, tables);
+  checkOrigin(t, lastObservedDay, labels);
+
+  await db.run(`CREATE TABLE series AS
+    SELECT (row_number() OVER (ORDER BY store_nbr, item_nbr) - 1)::INTEGER AS sid, store_nbr::INTEGER AS store_nbr, item_nbr::INTEGER AS item_nbr
+    FROM (SELECT DISTINCT store_nbr, item_nbr FROM train WHERE date BETWEEN ${day(-SELECTION_DAYS)} AND ${day(-1)})`);
+  await checkReferences(db, tables);
+  const keys = await readPairKeys(db);
+  const rows = keys.storeNbr.length;
+  if (rows === 0) {
+    throw new DataError(`no store×item pair has a train row between ${addDays(t, -SELECTION_DAYS)} and ${addDays(t, -1)}: nothing to build at origin ${t}`);
+  }
+  onStep('select pairs', { pairs: rows, lastObservedDay });
+
+  // Sales on and after the origin only become labels (day-columns.ts); days after the last observed day take
+  // their promotions from the plan.
+  const cells = `
+    SELECT s.sid, (r.date - ${day(0)})::INTEGER AS d, ln(1 + greatest(r.unit_sales, 0)) AS x, CASE WHEN r.onpromotion THEN 1 ELSE 0 END AS p
+    FROM train r JOIN series s ON s.store_nbr = r.store_nbr AND s.item_nbr = r.item_nbr
+    WHERE r.date BETWEEN ${day(FIRST_OFFSET)} AND ${day(LAST_OFFSET)}
+    UNION ALL
+    SELECT s.sid, (q.date - ${day(0)})::INTEGER, 0, CASE WHEN q.onpromotion THEN 1 ELSE 0 END
+    FROM plan q JOIN series s ON s.store_nbr = q.store_nbr AND s.item_nbr = q.item_nbr
+    WHERE q.date > DATE ${sqlString(lastObservedDay)} AND q.date BETWEEN ${day(FIRST_OFFSET)} AND ${day(LAST_OFFSET)}`;
+  await appendDayMatrix(db, 'grid', await loadDayMatrix(db, cells, keys));
+  onStep('day grid');
+
+  // Every level's series go into the one grid table, so one query computes the features of all three levels.
+  for (const [index, level] of LEVELS.entries()) {
+    if (index > 0) await db.run(levelSumsSql('grid', index, level.keys));
+  }
+  onStep('level sums');
+  await db.run(`CREATE TABLE series_features AS ${seriesFeaturesSql('grid', [...GRID_KEY_COLUMNS, ...(labels ? LABEL_NAMES : [])])}`);
+  await db.run('DROP TABLE grid');
+  onStep('series features');
+
+  const categories = await createCategoryCodes(db, params.categories);
+  const columns = ['store_nbr', 'item_nbr', ...FEATURE_COLUMNS.map((c) => c.name), ...(labels ? [...LABEL_NAMES, 'weight'] : [])];
+  return { rows, lastObservedDay, categories, keys, sql: assemblySql(labels), columns };
+}
+
+/** The selected pairs' keys in `sid` order. */
+async function readPairKeys(db: FeatureDatabase): Promise<PairKeys> {
+  const [{ n }] = await db.rows<{ n: string }>('SELECT count(*) AS n FROM series');
+  const keys = { storeNbr: new Int32Array(Number(n)), itemNbr: new Int32Array(Number(n)), classNbr: new Int32Array(Number(n)) };
+  for await (const chunk of db.chunks('SELECT s.sid, s.store_nbr, s.item_nbr, i.class FROM series s JOIN items i USING (item_nbr)')) {
+    const [sid, store, item, cls] = [0, 1, 2, 3].map((c) => chunk.getColumnVector(c));
+    const n = chunk.rowCount;
+    for (let r = 0; r < n; r++) {
+      const at = sid.getItem(r) as number;
+      keys.storeNbr[at] = store.getItem(r) as number;
+      keys.itemNbr[at] = item.getItem(r) as number;
+      keys.classNbr[at] = cls.getItem(r) as number;
+    }
+  }
+  return keys;
+}
+
+/** A relation over Parquet files; a list may be empty (zero rows with the staging columns). */
+function parquetRelation(files: string | readonly string[] | undefined, emptyColumns: string): string {
+  const list = typeof files === 'string' ? [files] : (files ?? []);
+  if (list.length === 0) return `SELECT ${emptyColumns} WHERE false`;
+  return `SELECT * FROM read_parquet([${list.map(sqlString).join(', ')}], hive_partitioning = false)`;
+}
+
+async function createInputViews(db: FeatureDatabase, tables: StagingTables): Promise<void> {
+  await db.run(`CREATE VIEW train AS SELECT date, store_nbr, item_nbr, unit_sales, onpromotion FROM (${parquetRelation(
+    tables.train,
+    'NULL::DATE AS date, NULL::SMALLINT AS store_nbr, NULL::INTEGER AS item_nbr, NULL::DOUBLE AS unit_sales, NULL::BOOLEAN AS onpromotion',
+  )})`);
+  await db.run(`CREATE VIEW plan AS SELECT date, store_nbr, item_nbr, onpromotion FROM (${parquetRelation(
+    tables.promotionPlan,
+    'NULL::DATE AS date, NULL::SMALLINT AS store_nbr, NULL::INTEGER AS item_nbr, NULL::BOOLEAN AS onpromotion',
+  )})`);
+  await db.run(`CREATE VIEW items AS SELECT item_nbr, family, class, perishable FROM read_parquet(${sqlString(tables.items)})`);
+  await db.run(`CREATE VIEW stores AS SELECT store_nbr, city, state, type, cluster FROM read_parquet(${sqlString(tables.stores)})`);
+}
+
+async function lastSalesDay(db: FeatureDatabase, tables: StagingTables): Promise<string> {
+  const latest = (await db.rows<{ last: string | null }>('SELECT max(date)::VARCHAR AS last FROM train'))[0].last;
+  if (!latest) throw new DataError('the staged sales hold no rows', { file: describeFiles(tables.train) });
+  const declared = tables.lastObservedDay;
+  if (declared === undefined) return latest;
+  if (latest > declared) {
+    throw new DataError(`the staged sales hold ${latest}, after the declared last observed day ${declared}`, { file: describeFiles(tables.train) });
+  }
+  return declared;
+}
+
+function checkOrigin(origin: string, lastObservedDay: string, labels: boolean): void {
+  const firstUnknown = addDays(lastObservedDay, 1);
+  if (origin > firstUnknown) {
+    throw new UsageError(
+      `origin ${origin} is after ${firstUnknown}, the day after the last observed day: features at t need sales up to t−1`,
+    );
+  }
+  const lastLabel = addDays(origin, HORIZON_DAYS - 1);
+  if (labels && lastLabel > lastObservedDay) {
+    throw new UsageError(
+      `labels at origin ${origin} need sales up to ${lastLabel}, but the last observed day is ${lastObservedDay}; the latest origin with labels is ${addDays(lastObservedDay, 1 - HORIZON_DAYS)}`,
+    );
+  }
+}
+
+/** Every selected pair needs exactly one row in items and in stores, or its attributes and levels are wrong. */
+async function checkReferences(db: FeatureDatabase, tables: StagingTables): Promise<void> {
+  for (const [table, key, file] of [
+    ['items', 'item_nbr', tables.items],
+    ['stores', 'store_nbr', tables.stores],
+  ] as const) {
+    const [dup] = await db.rows<{ k: number }>(`SELECT ${key} AS k FROM ${table} GROUP BY ${key} HAVING count(*) > 1 ORDER BY ${key} LIMIT 1`);
+    if (dup) throw new DataError(`${key} ${dup.k} appears more than once`, { file, column: key });
+    const [missing] = await db.rows<{ n: string; k: number }>(
+      `SELECT count(*) AS n, min(s.${key}) AS k FROM (SELECT DISTINCT ${key} FROM series) s ANTI JOIN ${table} USING (${key})`,
+    );
+    if (Number(missing.n) > 0) {
+      throw new DataError(`${missing.n} ${key} value(s) with sales are missing from ${table}, e.g. ${missing.k}`, { file, column: key });
+    }
+  }
+}
+
+/** Tables `codes_<attribute> (value, code)` for the text attributes; returns the codes in use. */
+async function createCategoryCodes(db: FeatureDatabase, given: CategoryCodes | undefined): Promise<CategoryCodes> {
+  const codes: Partial<Record<TextAttribute, readonly string[]>> = {};
+  for (const attribute of TEXT_ATTRIBUTES) {
+    const source = attribute === 'family' ? 'items' : 'stores';
+    const values =
+      given?.[attribute] ??
+      (await db.rows<{ v: string }>(`SELECT DISTINCT ${ident(attribute)} AS v FROM ${source} WHERE ${ident(attribute)} IS NOT NULL ORDER BY v`)).map(
+        (r) => r.v,
+      );
+    const relation = values.length
+      ? `SELECT * FROM (VALUES ${values.map((v, i) => `(${sqlString(v)}, ${i})`).join(', ')}) AS v(value, code)`
+      : 'SELECT NULL::VARCHAR AS value, NULL::INTEGER AS code WHERE false';
+    await db.run(`CREATE TABLE codes_${attribute} AS ${relation}`);
+    codes[attribute] = values;
+  }
+  return codes as CategoryCodes;
+}
+
+/** Where an attribute's value comes from in the assembly query. */
+const ATTRIBUTE_SOURCE: Readonly<Record<Attribute, string>> = {
+  family: 'c_family.code',
+  class: 'i.class',
+  perishable: 'i.perishable',
+  city: 'c_city.code',
+  state: 'c_state.code',
+  type: 'c_type.code',
+  cluster: 'st.cluster',
+};
+
+/** Alias of each level's rows of `series_features` in the assembly query. */
+const LEVEL_ALIAS: Readonly<Record<LevelId, string>> = { store_item: 'si', item: 'it', store_class: 'sc' };
+
+/**
+ * One row per pair: the three levels' features under their prefixed names, attributes, labels and weight. The
+ * store×item rows are the probe side; every other joined table is small.
+ */
+function assemblySql(labels: boolean): string {
+  const float = (expr: string, name: string): string => `CAST(${expr} AS FLOAT) AS ${ident(name)}`;
+  const columns = FEATURE_COLUMNS.map((c) =>
+    'attribute' in c ? float(ATTRIBUTE_SOURCE[c.attribute], c.name) : `${LEVEL_ALIAS[c.level]}.${ident(seriesFeatureName(c.feature))} AS ${ident(c.name)}`,
+  );
+  if (labels) {
+    columns.push(...LABEL_NAMES.map((name) => float(`si.${ident(name)}`, name)));
+    columns.push(float(`CASE WHEN i.perishable = 1 THEN ${PERISHABLE_WEIGHT} ELSE 1 END`, 'weight'));
+  }
+  const levelJoins = LEVELS.slice(1).map((level) => {
+    const index = LEVELS.indexOf(level);
+    const alias = LEVEL_ALIAS[level.id];
+    const on = level.keys.map((k) => `${alias}.${ident(k)} = si.${ident(k)}`).join(' AND ');
+    return `JOIN series_features ${alias} ON ${alias}.level = ${index} AND ${on}`;
+  });
+  return `SELECT si.sid, si.store_nbr, si.item_nbr,
+  ${columns.join(',\n  ')}
+FROM series_features si
+${levelJoins.join('\n')}
+JOIN items i ON i.item_nbr = si.item_nbr
+JOIN stores st ON st.store_nbr = si.store_nbr
+LEFT JOIN codes_family c_family ON c_family.value = i.family
+LEFT JOIN codes_city c_city ON c_city.value = st.city
+LEFT JOIN codes_state c_state ON c_state.value = st.state
+LEFT JOIN codes_type c_type ON c_type.value = st.type
+WHERE si.level = 0`;
+}
+
+function describeFiles(files: string | readonly string[]): string {
+  if (typeof files === 'string') return files;
+  return files.length === 1 ? files[0] : `${files.length} files from ${files[0]}`;
+}
