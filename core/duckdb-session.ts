@@ -25,22 +25,8 @@ export class DuckDbSession {
 
   /** Opens a fresh in-memory database with the given limits. */
   static async open(settings: DuckDbSettings): Promise<DuckDbSession> {
-    mkdirSync(settings.tempDirectory, { recursive: true });
-    const instance = await DuckDBInstance.create(':memory:', {
-      threads: String(settings.threads),
-      memory_limit: settings.memoryLimit,
-      temp_directory: settings.tempDirectory,
-      // Row order of a COPY must follow the input so that row numbers in staged files map back to lines.
-      preserve_insertion_order: 'true',
-      // There is no network to fetch extensions from; fail fast instead of trying.
-      autoinstall_known_extensions: 'false',
-    });
-    try {
-      return new DuckDbSession(instance, await instance.connect());
-    } catch (err) {
-      instance.closeSync();
-      throw err;
-    }
+    const { instance, connection } = await openInMemoryDuckDb(settings);
+    return new DuckDbSession(instance, connection);
   }
 
   /** Runs statements whose result is not needed. */
@@ -80,4 +66,27 @@ export function sqlString(value: string): string {
 /** A quoted SQL identifier. */
 export function sqlIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Opens an in-memory DuckDB with shelfcast's settings and one connection: the limits given, input order kept
+ * (row numbers in staged files map back to lines; tables created with ORDER BY scan in that order), and no
+ * attempt to download extensions.
+ */
+export async function openInMemoryDuckDb(settings: DuckDbSettings): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  mkdirSync(settings.tempDirectory, { recursive: true });
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(settings.threads),
+    memory_limit: settings.memoryLimit,
+    temp_directory: settings.tempDirectory,
+    preserve_insertion_order: 'true',
+    // There is no network to fetch extensions from; fail fast instead of trying.
+    autoinstall_known_extensions: 'false',
+  });
+  try {
+    return { instance, connection: await instance.connect() };
+  } catch (err) {
+    instance.closeSync();
+    throw err;
+  }
 }

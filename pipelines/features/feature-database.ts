@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
-import type { DuckDbSettings, JsonValue } from '../../core/duckdb-session.js';
+import { type DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
+import { openInMemoryDuckDb, type DuckDbSettings, type JsonValue } from '../../core/duckdb-session.js';
 
 /**
  * The in-memory DuckDB database of one feature build. Unlike DuckDbSession, which returns rows as JSON objects,
@@ -15,21 +14,8 @@ export class FeatureDatabase {
 
   /** Opens a fresh in-memory database with the same settings as DuckDbSession. */
   static async open(settings: DuckDbSettings): Promise<FeatureDatabase> {
-    mkdirSync(settings.tempDirectory, { recursive: true });
-    const instance = await DuckDBInstance.create(':memory:', {
-      threads: String(settings.threads),
-      memory_limit: settings.memoryLimit,
-      temp_directory: settings.tempDirectory,
-      // Tables created with ORDER BY keep that order when scanned (output files are written in key order).
-      preserve_insertion_order: 'true',
-      autoinstall_known_extensions: 'false',
-    });
-    try {
-      return new FeatureDatabase(instance, await instance.connect());
-    } catch (err) {
-      instance.closeSync();
-      throw err;
-    }
+    const { instance, connection } = await openInMemoryDuckDb(settings);
+    return new FeatureDatabase(instance, connection);
   }
 
   /** Runs statements whose result is not needed. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDbSession, sqlString } from '../../core/duckdb-session.js';
 import { KAGGLE_SCHEMA, type KaggleFileKind } from '../../pipelines/schema/kaggle-schema.js';
+import { seededRandom } from './seeded-random.js';
 
 /** A small Kaggle-schema world: rows of every file kind, built in memory from a seed. */
 export interface Fixture {
@@ -27,17 +28,8 @@ export interface FixtureSpec {
 
 export const DEFAULT_SPEC: FixtureSpec = { start: '2016-12-20', days: 12, stores: 3, items: 6, seed: 7, promoFrom: '2016-12-23' };
 
-/** A deterministic PRNG (mulberry32) so fixtures are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fixtures' seeded PRNG, under the name the ingest tests use. */
+export const rng = seededRandom;
 
 /** Adds days to an ISO date. */
 export function addDays(date: string, days: number): string {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DuckDbSession, sqlString } from '../../../core/duckdb-session.js';
 import type { StagingTables } from '../../../pipelines/features/staging-tables.js';
 import { shiftDay, type NaiveData, type PlanRow, type SaleRow } from './naive-features.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 /** First and last sales day of the fixture: 420 days. */
 export const FIRST_DAY = '2016-06-01';
@@ -17,16 +18,7 @@ export const STRADDLING_ORIGIN = shiftDay(LAST_DAY, -5);
 export const BOUNDARY_INCLUDED = { store: 1, item: 107 } as const;
 export const BOUNDARY_EXCLUDED = { store: 2, item: 107 } as const;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /**
  * Three stores, seven items over 420 days, with the edge cases the builder must handle: a pair without sales in

@@ -11,7 +11,7 @@ const part = (date: string, hash: string, file = 'train.csv'): Candidate => ({
   key: `staging/train/date=${date}/data.parquet`,
   rows: 10,
   hash,
-  path: `/work/${date}.parquet`,
+  path: `/staged/${date}.parquet`,
   file,
   sha256: 'f'.repeat(64),
 });

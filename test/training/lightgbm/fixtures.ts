@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { venvBin } from '../../../core/python-env.js';
 import type { LightGbmParams, Matrix } from '../../../training/lightgbm/index.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
 /** A regression problem: features (some NaN, some exact zeros), labels and positive row weights. */
 export interface Problem extends Matrix {
@@ -16,17 +17,7 @@ export interface Problem extends Matrix {
   weights: Float32Array;
 }
 
-/** mulberry32: small, seeded, and the same on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /**
  * nRows × nCols float32 features: about 5% NaN and 10% exact zeros; the label depends non-linearly on the first

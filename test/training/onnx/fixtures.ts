@@ -11,18 +11,9 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { venvBin } from '../../../core/python-env.js';
 import type { Matrix } from '../../../training/lightgbm/index.js';
+import { seededRandom } from '../../support/seeded-random.js';
 
-/** mulberry32: small, seeded, and the same on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Largest absolute difference between two equally long arrays (NaN anywhere makes it NaN). */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
