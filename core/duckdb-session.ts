@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
 
 /** Resource limits for one embedded DuckDB database. */
 export interface DuckDbSettings {
@@ -14,8 +14,9 @@ export interface DuckDbSettings {
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /**
- * One in-memory DuckDB database with one connection. Rows come back in their JSON form, so 64-bit integers
- * stay exact (as strings) and dates are 'YYYY-MM-DD'.
+ * One in-memory DuckDB database with one connection. Small results come back as rows in their JSON form, so
+ * 64-bit integers stay exact (as strings) and dates are 'YYYY-MM-DD'; large ones move as whole data chunks
+ * (`chunks`, `appender`), column by column into and out of typed arrays.
  */
 export class DuckDbSession {
   private constructor(
@@ -43,6 +44,21 @@ export class DuckDbSession {
   /** The first row of a query, or undefined when it returns none. */
   async row<T extends Record<string, JsonValue> = Record<string, JsonValue>>(sql: string): Promise<T | undefined> {
     return (await this.rows<T>(sql))[0];
+  }
+
+  /**
+   * A query's result chunk by chunk (at most 2048 rows each). The result is materialised first and its chunks
+   * are read synchronously: a streamed result runs the query on the fetching thread only, and an asynchronous
+   * fetch per chunk costs more than reading the chunk (17M rows are 8k chunks).
+   */
+  async *chunks(sql: string): AsyncGenerator<DuckDBDataChunk> {
+    const result = await this.connection.run(sql);
+    for (let i = 0; i < result.chunkCount; i++) yield result.getChunk(i);
+  }
+
+  /** An appender for a table of this database; the caller closes it. */
+  async appender(table: string): Promise<DuckDBAppender> {
+    return this.connection.createAppender(table);
   }
 
   /** The engine version, e.g. 'v1.5.6'. */

@@ -11,6 +11,7 @@ import {
   type OutputFormat,
 } from '../../pipelines/synthetic/index.js';
 import { contextFor } from '../context.js';
+import { parseWholeNumber } from '../parse-flags.js';
 
 /** The flags of `data generate` as commander hands them over (strings, possibly missing). */
 export interface GenerateFlags {
@@ -37,12 +38,6 @@ export function parseGenerateFlags(flags: GenerateFlags): GenerateOptions {
   return { scale: flags.scale, seed, outDir: flags.out, daily, format: format as OutputFormat };
 }
 
-function parseWholeNumber(flag: string, text: string, max: number): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) > max) {
-    throw new UsageError(`${flag} ${JSON.stringify(text)} is not valid: expected a whole number from 0 to ${max}`);
-  }
-  return Number(text);
-}
 
 /** Human-readable summary: one line per file, then the totals. */
 export function formatGenerateSummary(summary: GenerateSummary): string {

@@ -6,6 +6,7 @@ import { formatIngestReport } from '../../pipelines/ingest/index.js';
 import { formatProfile } from '../../pipelines/profile/index.js';
 import { isScaleName, SCALE_NAMES } from '../../pipelines/synthetic/index.js';
 import { contextFor } from '../context.js';
+import { parseWholeNumber } from '../parse-flags.js';
 
 interface DemoFlags {
   scale: string;
@@ -25,8 +26,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--daily <n>', 'daily drops written after the Kaggle period (for scoring later)', '16')
     .action(async (flags: DemoFlags, cmd: Command) => {
       if (!isScaleName(flags.scale)) throw new UsageError(`--scale ${flags.scale}: expected one of ${SCALE_NAMES.join(', ')}`);
-      const seed = parseNonNegativeInt('--seed', flags.seed);
-      const daily = parseNonNegativeInt('--daily', flags.daily);
+      const seed = parseWholeNumber('--seed', flags.seed);
+      const daily = parseWholeNumber('--daily', flags.daily);
       const ctx = contextFor(cmd);
       const lake = openLake(ctx.config);
       try {
@@ -52,9 +53,4 @@ export function registerDemoCommand(program: Command): void {
         lake.close();
       }
     });
-}
-
-function parseNonNegativeInt(flag: string, value: string): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} ${value}: expected a non-negative integer`);
-  return Number(value);
 }

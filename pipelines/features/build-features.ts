@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { sqlString } from '../../core/duckdb-session.js';
+import { DuckDbSession, sqlString } from '../../core/duckdb-session.js';
 import { ShelfcastError, UsageError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { createWorkDir, removeWorkDir } from '../../core/work-dir.js';
-import { FeatureDatabase } from './feature-database.js';
 import { FEATURE_NAMES, LABEL_NAMES } from './feature-spec.js';
 import type { FeatureTable } from './feature-table.js';
 import { prepareFeatures, type FeatureParams, type PreparedFeatures } from './prepare-features.js';
@@ -87,12 +86,12 @@ export function featureFileFormat(path: string): FeatureFileFormat {
   throw new UsageError(`--out ${path}: expected a file name ending in .parquet or .csv`);
 }
 
-async function withDatabase<T>(deps: FeatureDeps, work: (db: FeatureDatabase, logger: Logger) => Promise<T>): Promise<T> {
+async function withDatabase<T>(deps: FeatureDeps, work: (db: DuckDbSession, logger: Logger) => Promise<T>): Promise<T> {
   const logger = deps.logger ?? silentLogger;
   const workDir = await createWorkDir(deps.cacheDir, 'features');
-  let db: FeatureDatabase | undefined;
+  let db: DuckDbSession | undefined;
   try {
-    db = await FeatureDatabase.open({
+    db = await DuckDbSession.open({
       memoryLimit: deps.duckdb?.memoryLimit ?? '4GB',
       threads: deps.duckdb?.threads ?? 2,
       tempDirectory: join(workDir, 'duckdb-tmp'),
@@ -114,7 +113,7 @@ function stepLogger(logger: Logger, origin: string): (step: string, detail?: Rec
 }
 
 /** Reads the feature table into typed arrays, placing each row by its `sid` (rows come back in any order). */
-async function readFeatureTable(db: FeatureDatabase, prepared: PreparedFeatures, params: FeatureParams): Promise<FeatureTable> {
+async function readFeatureTable(db: DuckDbSession, prepared: PreparedFeatures, params: FeatureParams): Promise<FeatureTable> {
   const { rows } = prepared;
   const width = FEATURE_NAMES.length;
   const horizon = LABEL_NAMES.length;

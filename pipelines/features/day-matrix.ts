@@ -1,6 +1,6 @@
 import { DOUBLE, DuckDBDataChunk, INTEGER, TINYINT, type DuckDBType } from '@duckdb/node-api';
 import { FIRST_OFFSET, GRID_DAYS, gridColumns } from './day-columns.js';
-import type { FeatureDatabase } from './feature-database.js';
+import type { DuckDbSession } from '../../core/duckdb-session.js';
 import { ident } from './feature-sql.js';
 
 /** Keys of the selected store×item pairs, indexed by `sid` (pairs in (store_nbr, item_nbr) order). */
@@ -46,7 +46,7 @@ export class DayMatrix {
  * Fills a matrix from a query returning `(sid INTEGER, d INTEGER, x DOUBLE, p INTEGER)`, one row per pair and
  * day that has data; `sid` indexes `keys` and `d` is a day offset inside the grid.
  */
-export async function loadDayMatrix(db: FeatureDatabase, cellsSql: string, keys: PairKeys): Promise<DayMatrix> {
+export async function loadDayMatrix(db: DuckDbSession, cellsSql: string, keys: PairKeys): Promise<DayMatrix> {
   const matrix = new DayMatrix(keys);
   for await (const chunk of db.chunks(cellsSql)) {
     const sid = chunk.getColumnVector(0);
@@ -69,7 +69,7 @@ export const GRID_KEY_COLUMNS = ['level', 'sid', 'store_nbr', 'item_nbr', 'class
  * Creates `table` (level TINYINT, sid, store_nbr, item_nbr, class INTEGER, one DOUBLE column per day for x then
  * for p; see day-columns.ts) and appends the matrix as level 0, one data chunk of up to 2048 pairs at a time.
  */
-export async function appendDayMatrix(db: FeatureDatabase, table: string, matrix: DayMatrix): Promise<void> {
+export async function appendDayMatrix(db: DuckDbSession, table: string, matrix: DayMatrix): Promise<void> {
   const columns = gridColumns();
   await db.run(
     `CREATE TABLE ${ident(table)} (level TINYINT, sid INTEGER, store_nbr INTEGER, item_nbr INTEGER, class INTEGER, ${columns

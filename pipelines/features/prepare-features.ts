@@ -1,9 +1,8 @@
-import { sqlString } from '../../core/duckdb-session.js';
+import { sqlString, type DuckDbSession } from '../../core/duckdb-session.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import { HORIZON_DAYS } from '../schema/kaggle-schema.js';
 import { appendDayMatrix, GRID_KEY_COLUMNS, loadDayMatrix, type PairKeys } from './day-matrix.js';
 import { FIRST_OFFSET, LAST_OFFSET } from './day-columns.js';
-import type { FeatureDatabase } from './feature-database.js';
 import {
   FEATURE_COLUMNS,
   LABEL_NAMES,
@@ -56,7 +55,7 @@ export type StepListener = (step: string, detail?: Record<string, number | strin
  * `codes_*` for the returned query to read.
  */
 export async function prepareFeatures(
-  db: FeatureDatabase,
+  db: DuckDbSession,
   tables: StagingTables,
   params: FeatureParams,
   onStep: StepListener = () => {},
@@ -109,7 +108,7 @@ export async function prepareFeatures(
 }
 
 /** The selected pairs' keys in `sid` order. */
-async function readPairKeys(db: FeatureDatabase): Promise<PairKeys> {
+async function readPairKeys(db: DuckDbSession): Promise<PairKeys> {
   const [{ n }] = await db.rows<{ n: string }>('SELECT count(*) AS n FROM series');
   const keys = { storeNbr: new Int32Array(Number(n)), itemNbr: new Int32Array(Number(n)), classNbr: new Int32Array(Number(n)) };
   for await (const chunk of db.chunks('SELECT s.sid, s.store_nbr, s.item_nbr, i.class FROM series s JOIN items i USING (item_nbr)')) {
@@ -132,7 +131,7 @@ function parquetRelation(files: string | readonly string[] | undefined, emptyCol
   return `SELECT * FROM read_parquet([${list.map(sqlString).join(', ')}], hive_partitioning = false)`;
 }
 
-async function createInputViews(db: FeatureDatabase, tables: StagingTables): Promise<void> {
+async function createInputViews(db: DuckDbSession, tables: StagingTables): Promise<void> {
   await db.run(`CREATE VIEW train AS SELECT date, store_nbr, item_nbr, unit_sales, onpromotion FROM (${parquetRelation(
     tables.train,
     'NULL::DATE AS date, NULL::SMALLINT AS store_nbr, NULL::INTEGER AS item_nbr, NULL::DOUBLE AS unit_sales, NULL::BOOLEAN AS onpromotion',
@@ -145,7 +144,7 @@ async function createInputViews(db: FeatureDatabase, tables: StagingTables): Pro
   await db.run(`CREATE VIEW stores AS SELECT store_nbr, city, state, type, cluster FROM read_parquet(${sqlString(tables.stores)})`);
 }
 
-async function lastSalesDay(db: FeatureDatabase, tables: StagingTables): Promise<string> {
+async function lastSalesDay(db: DuckDbSession, tables: StagingTables): Promise<string> {
   const latest = (await db.rows<{ last: string | null }>('SELECT max(date)::VARCHAR AS last FROM train'))[0].last;
   if (!latest) throw new DataError('the staged sales hold no rows', { file: describeFiles(tables.train) });
   const declared = tables.lastObservedDay;
@@ -172,7 +171,7 @@ function checkOrigin(origin: string, lastObservedDay: string, labels: boolean): 
 }
 
 /** Every selected pair needs exactly one row in items and in stores, or its attributes and levels are wrong. */
-async function checkReferences(db: FeatureDatabase, tables: StagingTables): Promise<void> {
+async function checkReferences(db: DuckDbSession, tables: StagingTables): Promise<void> {
   for (const [table, key, file] of [
     ['items', 'item_nbr', tables.items],
     ['stores', 'store_nbr', tables.stores],
@@ -189,7 +188,7 @@ async function checkReferences(db: FeatureDatabase, tables: StagingTables): Prom
 }
 
 /** Tables `codes_<attribute> (value, code)` for the text attributes; returns the codes in use. */
-async function createCategoryCodes(db: FeatureDatabase, given: CategoryCodes | undefined): Promise<CategoryCodes> {
+async function createCategoryCodes(db: DuckDbSession, given: CategoryCodes | undefined): Promise<CategoryCodes> {
   const codes: Partial<Record<TextAttribute, readonly string[]>> = {};
   for (const attribute of TEXT_ATTRIBUTES) {
     const source = attribute === 'family' ? 'items' : 'stores';
