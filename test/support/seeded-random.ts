@@ -1,11 +1,2 @@
-/** A small seeded PRNG (mulberry32): the same sequence on every run and platform, for test fixtures. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fixtures' seeded PRNG lives in core (the tuner draws from it too); tests keep importing it from here. */
+export { seededRandom } from '../../core/seeded-random.js';

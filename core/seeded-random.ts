@@ -1,0 +1,14 @@
+/**
+ * A small seeded PRNG (mulberry32): the same sequence on every run and platform. Hyperparameter search draws
+ * from it so that a seed reproduces a whole search; test fixtures use it for seeded data.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
