@@ -5,6 +5,8 @@ import { registerDataCommands } from './commands/data.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerFeaturesCommand } from './commands/features.js';
+import { registerPredictCommand } from './commands/predict.js';
+import { registerTrainCommand } from './commands/train.js';
 
 /** Builds the `shelfcast` command tree; exported so tests can drive it in process. */
 export function buildProgram(): Command {
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerIngestCommand(program);
   registerFeaturesCommand(program);
+  registerTrainCommand(program);
+  registerPredictCommand(program);
   registerDemoCommand(program);
   return program;
 }

@@ -14,6 +14,7 @@ const envSchema = z.object({
     })
     .default('./lake'),
   SHELFCAST_CACHE_DIR: z.string().min(1).default('./.shelfcast/cache'),
+  SHELFCAST_RUNS_DIR: z.string().min(1).default('./runs'),
   SHELFCAST_LOG_LEVEL: logLevel.default('info'),
   SHELFCAST_MODEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"').default('favorita-unit-sales'),
   SHELFCAST_MONITORING_DB: z.string().min(1).optional(),
@@ -30,6 +31,8 @@ export type EnvConfig = z.infer<typeof envSchema>;
 export interface Config {
   readonly lake: string;
   readonly cacheDir: string;
+  /** Where training runs write their run directories. */
+  readonly runsDir: string;
   readonly logLevel: z.infer<typeof logLevel>;
   readonly modelName: string;
   readonly monitoringDb?: string;
@@ -59,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     lake: c.SHELFCAST_LAKE,
     cacheDir: c.SHELFCAST_CACHE_DIR,
+    runsDir: c.SHELFCAST_RUNS_DIR,
     logLevel: c.SHELFCAST_LOG_LEVEL,
     modelName: c.SHELFCAST_MODEL_NAME,
     monitoringDb: c.SHELFCAST_MONITORING_DB,

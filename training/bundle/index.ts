@@ -1,0 +1,4 @@
+/** The run directory / model bundle: the exported model, the boosters, the feature spec, scores and reports. */
+export { OnnxForecaster } from './onnx-forecaster.js';
+export { checkOnnxParity, PARITY_TOLERANCE, type ParityReport } from './onnx-parity.js';
+export { boosterFile, readRunBundle, RUN_FILES, runManifestSchema, writeRunBundle, type RunBundle, type RunBundleContents, type RunManifest } from './run-bundle.js';
