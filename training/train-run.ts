@@ -94,10 +94,8 @@ export async function trainRun(options: TrainRunOptions, deps: TrainRunDeps): Pr
   logger.info({ runId, ...origins, dataWindow }, 'train: origins');
 
   const library = deps.library ?? LightGbmLibrary.open();
-  const validationTable = await featuresAt(origins.validation, deps, logger);
+  const { validationTable, trainingTables } = await originTables(origins, deps);
   const categories = validationTable.categories;
-  const trainingTables: FeatureTable[] = [];
-  for (const origin of origins.training) trainingTables.push(await featuresAt(origin, deps, logger, categories));
 
   const validation = stackFeatureTables([validationTable]);
   const training = stackFeatureTables(trainingTables);
@@ -250,7 +248,19 @@ export function checkSalesCover(firstSalesDay: string, origins: RunOrigins): { f
   return { from, to: lastLabelDay(origins.validation) };
 }
 
-async function featuresAt(origin: string, deps: TrainRunDeps, logger: Logger, categories?: CategoryCodes): Promise<FeatureTable> {
+/** Labelled feature tables at the validation and training origins, with the validation origin's category codes. */
+export async function originTables(
+  origins: Pick<RunOrigins, 'validation' | 'training'>,
+  deps: Pick<TrainRunDeps, 'lake' | 'cacheDir' | 'logger'>,
+): Promise<{ validationTable: FeatureTable; trainingTables: FeatureTable[] }> {
+  const logger = deps.logger ?? silentLogger;
+  const validationTable = await featuresAt(origins.validation, deps, logger);
+  const trainingTables: FeatureTable[] = [];
+  for (const origin of origins.training) trainingTables.push(await featuresAt(origin, deps, logger, validationTable.categories));
+  return { validationTable, trainingTables };
+}
+
+async function featuresAt(origin: string, deps: Pick<TrainRunDeps, 'lake' | 'cacheDir'>, logger: Logger, categories?: CategoryCodes): Promise<FeatureTable> {
   const started = performance.now();
   const tables = await stagingTablesFromLake(deps.lake, origin);
   const table = await buildFeatures(tables, { origin, labels: true, categories }, { cacheDir: deps.cacheDir, logger: logger.child({}, { level: 'warn' }) });
@@ -259,7 +269,7 @@ async function featuresAt(origin: string, deps: TrainRunDeps, logger: Logger, ca
 }
 
 /** Per-horizon prediction columns → rows × horizons, row-major. */
-function interleave(columns: readonly Float64Array[], rows: number): Float64Array {
+export function interleave(columns: readonly Float64Array[], rows: number): Float64Array {
   const horizons = columns.length;
   const out = new Float64Array(rows * horizons);
   columns.forEach((column, h) => {
@@ -268,11 +278,12 @@ function interleave(columns: readonly Float64Array[], rows: number): Float64Arra
   return out;
 }
 
-function newRunId(): string {
+/** A sortable, unique id: UTC time to the second plus random hex. */
+export function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-function secondsSince(started: number): number {
+export function secondsSince(started: number): number {
   return Math.round((performance.now() - started) / 100) / 10;
 }
