@@ -7,6 +7,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerFeaturesCommand } from './commands/features.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerTrainCommand } from './commands/train.js';
+import { registerTuneCommand } from './commands/tune.js';
 
 /** Builds the `shelfcast` command tree; exported so tests can drive it in process. */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerFeaturesCommand(program);
   registerTrainCommand(program);
   registerPredictCommand(program);
+  registerTuneCommand(program);
   registerDemoCommand(program);
   return program;
 }
