@@ -1,54 +1,74 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { openLake } from '../../core/storage/open-lake.js';
-import { runDemo } from '../../pipelines/flows/demo.js';
+import { runDemo, type DemoResult } from '../../pipelines/flows/demo.js';
 import { formatIngestReport } from '../../pipelines/ingest/index.js';
 import { formatProfile } from '../../pipelines/profile/index.js';
 import { isScaleName, SCALE_NAMES } from '../../pipelines/synthetic/index.js';
 import { contextFor } from '../context.js';
-import { parseWholeNumber } from '../parse-flags.js';
+import { parsePositiveInt, parseWholeNumber } from '../parse-flags.js';
+import { formatSubmissionReport } from './predict.js';
+import { collect, formatTrainResult, parameterOverrides } from './train.js';
 
 interface DemoFlags {
   scale: string;
   seed: string;
   data: string;
   daily: string;
+  param: string[];
+  maxRounds: string;
+  runsDir?: string;
+}
+
+/** What the demo printed, step by step. */
+export function formatDemoResult(result: DemoResult, flags: Pick<DemoFlags, 'data' | 'seed'>): string {
+  const g = result.generated;
+  return [
+    `Generated ${g.scale} data (seed ${flags.seed}) in ${flags.data}: ` +
+      `${g.train.rows.toLocaleString('en-US')} train rows, ${g.train.firstDate}..${g.train.lastDate}, ${g.seconds.toFixed(1)} s`,
+    '',
+    formatIngestReport(result.ingested),
+    '',
+    formatProfile(result.profile),
+    '',
+    formatTrainResult(result.trained),
+    '',
+    formatSubmissionReport(result.submission),
+    '',
+    `Next: open ${result.trained.dir}/report.md for the backtest; \`shelfcast tune --trials 20\` searches better parameters;`,
+    `\`shelfcast ingest --source ${flags.data}/daily\` loads the daily drops after the Kaggle period.`,
+  ].join('\n');
 }
 
 /** `shelfcast demo`: the main job end to end on embedded defaults. */
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('the main job on embedded defaults: generate synthetic data, ingest it into the lake, profile it')
+    .description('the main job on embedded defaults: generate data, ingest it, profile the lake, train, write a submission')
     .option('--scale <scale>', `synthetic data scale: ${SCALE_NAMES.join('|')}`, 'small')
     .option('--seed <n>', 'generator seed', '42')
     .option('--data <dir>', 'where the synthetic Kaggle files are written', './data/synthetic')
     .option('--daily <n>', 'daily drops written after the Kaggle period (for scoring later)', '16')
+    .option('--param <name=value>', 'LightGBM parameter over the 1st-place defaults (repeatable)', collect, [])
+    .option('--max-rounds <n>', 'most boosting rounds per horizon', '5000')
+    .option('--runs-dir <dir>', 'where run directories go (env SHELFCAST_RUNS_DIR, default ./runs)')
     .action(async (flags: DemoFlags, cmd: Command) => {
       if (!isScaleName(flags.scale)) throw new UsageError(`--scale ${flags.scale}: expected one of ${SCALE_NAMES.join(', ')}`);
       const seed = parseWholeNumber('--seed', flags.seed);
       const daily = parseWholeNumber('--daily', flags.daily);
       const ctx = contextFor(cmd);
+      const training = {
+        params: parameterOverrides({ param: flags.param }),
+        maxRounds: parsePositiveInt('--max-rounds', flags.maxRounds),
+        runsDir: flags.runsDir ?? ctx.config.runsDir,
+      };
       const lake = openLake(ctx.config);
       try {
         const result = await runDemo(
-          { scale: flags.scale, seed, dataDir: flags.data, daily },
+          { scale: flags.scale, seed, dataDir: flags.data, daily, training },
           { config: ctx.config, lake, logger: ctx.logger, progress: ctx.progress },
         );
-        ctx.print(result, () =>
-          [
-            `Generated ${result.generated.scale} data (seed ${seed}) in ${flags.data}: ` +
-              `${result.generated.train.rows.toLocaleString('en-US')} train rows, ` +
-              `${result.generated.train.firstDate}..${result.generated.train.lastDate}, ${result.generated.seconds.toFixed(1)} s`,
-            '',
-            formatIngestReport(result.ingested),
-            '',
-            formatProfile(result.profile),
-            '',
-            'Next: `shelfcast data profile` shows the lake again; `shelfcast ingest --source DIR` loads more files',
-            `(daily drops are in ${flags.data}/daily).`,
-          ].join('\n'),
-        );
+        ctx.print(result, () => formatDemoResult(result, flags));
       } finally {
         lake.close();
       }

@@ -1,0 +1,41 @@
+/** `shelfcast demo` as a user runs it (a child process), on `tiny` data with few rounds: twice, as it must be safe to repeat. */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../support/run-cli.js';
+import { tempDirs } from '../../support/temp-dirs.js';
+
+const dirs = tempDirs();
+let root: string;
+let args: string[];
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  root = await dirs.make('demo');
+  env = { SHELFCAST_CACHE_DIR: join(root, 'cache'), SHELFCAST_LOG_LEVEL: 'warn' };
+  args = ['--lake', join(root, 'lake'), 'demo', '--scale', 'tiny', '--data', join(root, 'data'), '--daily', '2', '--max-rounds', '20', '--param', 'num_threads=1', '--runs-dir', join(root, 'runs')];
+});
+afterAll(() => dirs.cleanup());
+
+describe('shelfcast demo', () => {
+  it('ends with a trained model, its scores against the baseline, and a submission', async () => {
+    const first = await runCli(args, env);
+    expect(first.stderr).not.toMatch(/shelfcast:/);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Trained 16 horizon boosters/);
+    expect(first.stdout).toMatch(/validation NWRMSLE: model \d\.\d{4}, 14-day-mean baseline \d\.\d{4}/);
+    expect(first.stdout).toMatch(/ONNX parity: max \|Δ\| \S+ on/);
+    const runs = (await readdir(join(root, 'runs'))).sort();
+    expect(runs).toHaveLength(2); // the run directory and its submission
+    const submission = (await readFile(join(root, 'runs', runs.find((r) => r.endsWith('-submission.csv'))!), 'utf8')).trimEnd().split('\n');
+    const test = (await readFile(join(root, 'data', 'test.csv'), 'utf8')).trimEnd().split('\n');
+    expect(submission[0]).toBe('id,unit_sales');
+    expect(submission).toHaveLength(test.length);
+
+    const again = await runCli(args, env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/files loaded: 0\n  already loaded: 7/);
+    expect(again.stdout).toMatch(/train dates: 0 added, 0 replaced, 0 unchanged/);
+    expect(await readdir(join(root, 'runs'))).toHaveLength(4);
+  });
+});
