@@ -81,38 +81,46 @@ export function formatTrainResult({ dir, manifest: m }: TrainRunResult): string 
 
 /** `shelfcast train`: the 16 horizon boosters at the default origins, into a run directory. */
 export function registerTrainCommand(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('train one LightGBM booster per horizon (t … t+15) at the default origins, score, export ONNX, write a run directory')
+    .option('--refit', 'retrain the final boosters on the latest origins (validation included) with the found round counts');
+  addTrainingOptions(command, 'where run directories go').action(async (flags: TrainFlags, cmd: Command) => {
+    const ctx = contextFor(cmd);
+    const params = parameterOverrides(flags);
+    const lake = openLake(ctx.config);
+    try {
+      const result = await trainRun(
+        {
+          params,
+          maxRounds: parsePositiveInt('--max-rounds', flags.maxRounds ?? '5000'),
+          earlyStoppingRounds: parsePositiveInt('--early-stopping', flags.earlyStopping ?? '125'),
+          trainingOrigins: parsePositiveInt('--training-origins', flags.trainingOrigins ?? '6'),
+          refit: Boolean(flags.refit),
+          runsDir: flags.runsDir ?? ctx.config.runsDir,
+        },
+        { lake, cacheDir: ctx.config.cacheDir, logger: ctx.logger, progress: ctx.progress },
+      );
+      ctx.print(result, () => formatTrainResult(result));
+    } finally {
+      lake.close();
+    }
+  });
+}
+
+/**
+ * The options `train` and `tune` share: LightGBM parameters, rounds, early stopping, origins, threads and the
+ * runs directory.
+ */
+export function addTrainingOptions(command: Command, runsDirMeaning: string): Command {
+  return command
     .option('--param <name=value>', 'LightGBM parameter over the 1st-place defaults (repeatable)', collect, [])
     .option('--params <file.json>', 'LightGBM parameters from a JSON file (e.g. the best.json of `shelfcast tune`)')
     .option('--max-rounds <n>', 'most boosting rounds per horizon', '5000')
     .option('--early-stopping <n>', 'stop after this many rounds without improvement on the validation origin', '125')
     .option('--training-origins <n>', 'training origins, one week apart before the validation origin', '6')
-    .option('--refit', 'retrain the final boosters on the latest origins (validation included) with the found round counts')
     .option('--threads <n>', 'LightGBM threads (default: all cores)')
-    .option('--runs-dir <dir>', 'where run directories go (env SHELFCAST_RUNS_DIR, default ./runs)')
-    .action(async (flags: TrainFlags, cmd: Command) => {
-      const ctx = contextFor(cmd);
-      const params = parameterOverrides(flags);
-      const lake = openLake(ctx.config);
-      try {
-        const result = await trainRun(
-          {
-            params,
-            maxRounds: parsePositiveInt('--max-rounds', flags.maxRounds ?? '5000'),
-            earlyStoppingRounds: parsePositiveInt('--early-stopping', flags.earlyStopping ?? '125'),
-            trainingOrigins: parsePositiveInt('--training-origins', flags.trainingOrigins ?? '6'),
-            refit: Boolean(flags.refit),
-            runsDir: flags.runsDir ?? ctx.config.runsDir,
-          },
-          { lake, cacheDir: ctx.config.cacheDir, logger: ctx.logger, progress: ctx.progress },
-        );
-        ctx.print(result, () => formatTrainResult(result));
-      } finally {
-        lake.close();
-      }
-    });
+    .option('--runs-dir <dir>', `${runsDirMeaning} (env SHELFCAST_RUNS_DIR, default ./runs)`);
 }
 
 export function collect(value: string, previous: string[]): string[] {

@@ -4,7 +4,7 @@ import { openLake } from '../../core/storage/open-lake.js';
 import { DEFAULT_TUNING_HORIZONS, tuneRun, type TuneRunResult } from '../../training/tune-run.js';
 import { contextFor } from '../context.js';
 import { parsePositiveInt, parseWholeNumber } from '../parse-flags.js';
-import { collect, parameterOverrides } from './train.js';
+import { addTrainingOptions, parameterOverrides } from './train.js';
 
 interface TuneFlags {
   trials?: string;
@@ -37,41 +37,34 @@ export function formatTuneResult(r: TuneRunResult): string {
 
 /** `shelfcast tune --trials N`: sequential TPE search over the LightGBM parameters. */
 export function registerTuneCommand(program: Command): void {
-  program
+  const command = program
     .command('tune')
     .description('search LightGBM parameters (TPE, the 1st-place defaults first), scoring each trial on the validation origin')
     .option('--trials <n>', 'parameter sets to try (required)')
     .option('--seed <n>', 'search seed', '1')
-    .option('--horizons <list>', 'horizons trained per trial, comma-separated', DEFAULT_TUNING_HORIZONS.join(','))
-    .option('--param <name=value>', 'fixed LightGBM parameter (repeatable)', collect, [])
-    .option('--params <file.json>', 'fixed LightGBM parameters from a JSON file')
-    .option('--max-rounds <n>', 'most boosting rounds per horizon and trial', '5000')
-    .option('--early-stopping <n>', 'stop after this many rounds without improvement', '125')
-    .option('--training-origins <n>', 'training origins, one week apart before the validation origin', '6')
-    .option('--threads <n>', 'LightGBM threads (default: all cores)')
-    .option('--runs-dir <dir>', 'where the search directory goes (env SHELFCAST_RUNS_DIR, default ./runs)')
-    .action(async (flags: TuneFlags, cmd: Command) => {
-      if (flags.trials === undefined) throw new UsageError('--trials N is required: how many parameter sets to try');
-      const horizons = flags.horizons.split(',').map((h) => parseWholeNumber('--horizons', h.trim(), 15));
-      const ctx = contextFor(cmd);
-      const lake = openLake(ctx.config);
-      try {
-        const result = await tuneRun(
-          {
-            trials: parsePositiveInt('--trials', flags.trials, 1000),
-            seed: parseWholeNumber('--seed', flags.seed, 0xffffffff),
-            horizons,
-            params: parameterOverrides(flags),
-            maxRounds: parsePositiveInt('--max-rounds', flags.maxRounds),
-            earlyStoppingRounds: parsePositiveInt('--early-stopping', flags.earlyStopping),
-            trainingOrigins: parsePositiveInt('--training-origins', flags.trainingOrigins, 52),
-            runsDir: flags.runsDir ?? ctx.config.runsDir,
-          },
-          { lake, cacheDir: ctx.config.cacheDir, logger: ctx.logger, progress: ctx.progress },
-        );
-        ctx.print(result, () => formatTuneResult(result));
-      } finally {
-        lake.close();
-      }
-    });
+    .option('--horizons <list>', 'horizons trained per trial, comma-separated', DEFAULT_TUNING_HORIZONS.join(','));
+  addTrainingOptions(command, 'where the search directory goes').action(async (flags: TuneFlags, cmd: Command) => {
+    if (flags.trials === undefined) throw new UsageError('--trials N is required: how many parameter sets to try');
+    const horizons = flags.horizons.split(',').map((h) => parseWholeNumber('--horizons', h.trim(), 15));
+    const ctx = contextFor(cmd);
+    const lake = openLake(ctx.config);
+    try {
+      const result = await tuneRun(
+        {
+          trials: parsePositiveInt('--trials', flags.trials, 1000),
+          seed: parseWholeNumber('--seed', flags.seed, 0xffffffff),
+          horizons,
+          params: parameterOverrides(flags),
+          maxRounds: parsePositiveInt('--max-rounds', flags.maxRounds),
+          earlyStoppingRounds: parsePositiveInt('--early-stopping', flags.earlyStopping),
+          trainingOrigins: parsePositiveInt('--training-origins', flags.trainingOrigins, 52),
+          runsDir: flags.runsDir ?? ctx.config.runsDir,
+        },
+        { lake, cacheDir: ctx.config.cacheDir, logger: ctx.logger, progress: ctx.progress },
+      );
+      ctx.print(result, () => formatTuneResult(result));
+    } finally {
+      lake.close();
+    }
+  });
 }

@@ -8,16 +8,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbSession, sqlString } from '../../core/duckdb-session.js';
 import { DataError, UsageError } from '../../core/errors.js';
-import { LocalLake } from '../../core/storage/local-lake.js';
+import type { LocalLake } from '../../core/storage/local-lake.js';
 import { addDays, buildFeatures, FEATURE_NAMES, stagingTablesFromLake } from '../../pipelines/features/index.js';
-import { ingest } from '../../pipelines/ingest/index.js';
-import { generateDataset } from '../../pipelines/synthetic/index.js';
 import { boosterFile, OnnxForecaster, readRunBundle, RUN_FILES } from '../../training/bundle/index.js';
 import { nwrmsle } from '../../training/evaluation/index.js';
 import { predictHorizons, stackFeatureTables } from '../../training/horizons/index.js';
 import { LightGbmLibrary } from '../../training/lightgbm/index.js';
 import { checkSalesCover, runOrigins, trainRun, type TrainRunResult } from '../../training/train-run.js';
-import { localLakeConfig, tempDirs } from '../support/temp-dirs.js';
+import { tempDirs } from '../support/temp-dirs.js';
+import { tinyLake } from '../support/tiny-lake.js';
 
 const dirs = tempDirs();
 let lake: LocalLake;
@@ -28,13 +27,7 @@ const LAST_DAY = '2017-08-15';
 const QUICK = { maxRounds: 40, earlyStoppingRounds: 10, trainingOrigins: 2, params: { num_threads: 1, learning_rate: 0.1, min_data_in_leaf: 20 } };
 
 beforeAll(async () => {
-  const data = await dirs.make('train-data');
-  cacheDir = await dirs.make('train-cache');
-  runsDir = await dirs.make('train-runs');
-  const lakeDir = await dirs.make('train-lake');
-  await generateDataset({ scale: 'tiny', seed: 5, outDir: data, daily: 0 }, {});
-  await ingest({ source: data }, { config: localLakeConfig(lakeDir, cacheDir) });
-  lake = new LocalLake(lakeDir);
+  ({ lake, cacheDir, runsDir } = await tinyLake(dirs, 'train', 5));
   run = await trainRun({ ...QUICK, runsDir, runId: 'quick' }, { lake, cacheDir });
 });
 afterAll(async () => {

@@ -3,11 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../core/errors.js';
-import { LocalLake } from '../../core/storage/local-lake.js';
-import { ingest } from '../../pipelines/ingest/index.js';
-import { generateDataset } from '../../pipelines/synthetic/index.js';
+import type { LocalLake } from '../../core/storage/local-lake.js';
 import { DEFAULT_SEARCH_SPACE, tuneRun, type TuneRunResult } from '../../training/tune-run.js';
-import { localLakeConfig, tempDirs } from '../support/temp-dirs.js';
+import { tempDirs } from '../support/temp-dirs.js';
+import { tinyLake } from '../support/tiny-lake.js';
 
 const dirs = tempDirs();
 let lake: LocalLake;
@@ -18,13 +17,7 @@ const FIXED = { num_threads: 1, deterministic: true, force_row_wise: true };
 const QUICK = { trials: 5, seed: 3, horizons: [0, 9], maxRounds: 25, earlyStoppingRounds: 5, trainingOrigins: 2, params: FIXED };
 
 beforeAll(async () => {
-  const data = await dirs.make('tune-data');
-  cacheDir = await dirs.make('tune-cache');
-  runsDir = await dirs.make('tune-runs');
-  const lakeDir = await dirs.make('tune-lake');
-  await generateDataset({ scale: 'tiny', seed: 4, outDir: data, daily: 0 }, {});
-  await ingest({ source: data }, { config: localLakeConfig(lakeDir, cacheDir) });
-  lake = new LocalLake(lakeDir);
+  ({ lake, cacheDir, runsDir } = await tinyLake(dirs, 'tune', 4));
   result = await tuneRun({ ...QUICK, runsDir, tuneId: 'a' }, { lake, cacheDir });
 });
 afterAll(async () => {

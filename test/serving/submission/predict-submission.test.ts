@@ -6,16 +6,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataError, UsageError } from '../../../core/errors.js';
-import { LocalLake } from '../../../core/storage/local-lake.js';
+import type { LocalLake } from '../../../core/storage/local-lake.js';
 import { addDays, buildFeatures, stagingTablesFromLake } from '../../../pipelines/features/index.js';
-import { ingest } from '../../../pipelines/ingest/index.js';
-import { generateDataset } from '../../../pipelines/synthetic/index.js';
 import { predictSubmission } from '../../../serving/submission/predict-submission.js';
 import { boosterFile } from '../../../training/bundle/index.js';
 import { predictHorizons } from '../../../training/horizons/index.js';
 import { LightGbmLibrary } from '../../../training/lightgbm/index.js';
 import { trainRun } from '../../../training/train-run.js';
-import { localLakeConfig, tempDirs } from '../../support/temp-dirs.js';
+import { tempDirs } from '../../support/temp-dirs.js';
+import { tinyLake } from '../../support/tiny-lake.js';
 
 const dirs = tempDirs();
 let lake: LocalLake;
@@ -26,15 +25,11 @@ let runDir: string;
 const ORIGIN = '2017-08-16';
 
 beforeAll(async () => {
-  data = await dirs.make('predict-data');
-  cacheDir = await dirs.make('predict-cache');
+  const tiny = await tinyLake(dirs, 'predict', 9);
+  ({ lake, cacheDir, dataDir: data } = tiny);
   out = await dirs.make('predict-out');
-  const lakeDir = await dirs.make('predict-lake');
-  await generateDataset({ scale: 'tiny', seed: 9, outDir: data, daily: 0 }, {});
-  await ingest({ source: data }, { config: localLakeConfig(lakeDir, cacheDir) });
-  lake = new LocalLake(lakeDir);
   const run = await trainRun(
-    { maxRounds: 30, earlyStoppingRounds: 10, trainingOrigins: 1, params: { num_threads: 1, learning_rate: 0.1, min_data_in_leaf: 20 }, runsDir: await dirs.make('predict-runs') },
+    { maxRounds: 30, earlyStoppingRounds: 10, trainingOrigins: 1, params: { num_threads: 1, learning_rate: 0.1, min_data_in_leaf: 20 }, runsDir: tiny.runsDir },
     { lake, cacheDir },
   );
   runDir = run.dir;
