@@ -14,8 +14,11 @@ import type { SyntheticWorld } from './synthetic-world.js';
 export const CELL_NOISE_SIGMA = 0.5;
 /** Returns: about 33 in 65,536 rows (0.05%) are a negative quantity. */
 export const RETURN_RATE = 33 / 65536;
-/** Below this rate the count is drawn exactly (Poisson inverse CDF), above it by the normal approximation. */
-const EXACT_POISSON_LIMIT = 12;
+/**
+ * Below this (noisy) rate the count is drawn exactly (Poisson inverse CDF), at or above it by the normal
+ * approximation `largeRateCount(rate, z)`, z one of the equally likely `countNormals()`.
+ */
+export const EXACT_POISSON_LIMIT = 12;
 /** Longest possible row: id (16 digits) + `,date,` (12) + `store,` (3) + `item,` (8) + quantity (11) + `,False` (6) + newline. */
 const MAX_ROW_BYTES = 64;
 
@@ -25,6 +28,33 @@ const RETURN_THRESHOLD = Math.round(RETURN_RATE * 65536);
 const TRUE = asciiBytes('True');
 const FALSE = asciiBytes('False');
 const U24_SCALE = 1 / 16777216;
+
+/**
+ * The 256 equally likely multipliers of the cell noise (a copy): log-normal with log-sd CELL_NOISE_SIGMA and mean
+ * 1. A cell's noisy rate is its `expectedRate` times one of them, picked by the low byte of the cell hash.
+ */
+export function cellNoiseMultipliers(): Float64Array {
+  return NOISE.slice();
+}
+
+/** The 4,096 equally likely standard-normal draws of `largeRateCount` (a copy), picked by the cell hash's top 12 bits. */
+export function countNormals(): Float64Array {
+  return NORMAL.slice();
+}
+
+/** Purchases of a cell whose noisy rate is at least EXACT_POISSON_LIMIT: the normal approximation of a Poisson count. */
+export function largeRateCount(rate: number, z: number): number {
+  return Math.max(1, Math.round(rate + Math.sqrt(rate) * z));
+}
+
+/**
+ * Quantity of a sale of `count` purchases, in thousandths of a unit: count × 1000 for goods sold in units
+ * (`kgMilli` = 0), else `kgMilli` grams per purchase times a jitter factor 0.7 + 0.6 × `jitter`, where `jitter` is
+ * one of the 256 equally likely values b / 255 (b = 0 … 255).
+ */
+export function saleMilli(count: number, kgMilli: number, jitter: number): number {
+  return kgMilli > 0 ? Math.max(1, Math.round(count * kgMilli * (0.7 + 0.6 * jitter))) : count * 1000;
+}
 
 /** How rows are numbered: consecutively from `next`, or by position in the store×item grid of a day. */
 export type RowIds = { kind: 'sequential'; next: number } | { kind: 'grid'; base: number };
@@ -100,6 +130,31 @@ export class SalesDraw {
   }
 
   /**
+   * The pre-noise purchase rate of the k-th carried item of store s (`assortment.carried[s][k]`) on the prepared
+   * day: base rate × life cycle × weekday and festive factor of its family × calendar (growth, payday) × holiday
+   * effect of the store × the family's promotion uplift when promoted. 0 on closed days and outside the item's
+   * life. The cell's count is drawn from this rate times one of the `cellNoiseMultipliers()`; writeStoreDay uses
+   * the same computation.
+   */
+  expectedRate(s: number, k: number): number {
+    if (!this.open) return 0;
+    const i = this.world.assortment.carried[s][k];
+    if (this.itemFactor[i] === 0) return 0;
+    return this.cellRate(s, k, i, this.cellPromoted(i, s));
+  }
+
+  /** Whether carried item i of store s is on promotion on the prepared day (life cycle checked by the caller). */
+  private cellPromoted(i: number, s: number): boolean {
+    return this.plan.slot[i] >= 0 && this.plan.joins(i, s);
+  }
+
+  /** Pre-noise rate of carried item i (position k) of store s on the prepared day, given its promotion state. */
+  private cellRate(s: number, k: number, i: number, promoted: boolean): number {
+    const rate = this.world.assortment.baseRate[s][k] * this.itemFactor[i] * this.storeFactor[s];
+    return promoted ? rate * this.uplift[i] : rate;
+  }
+
+  /**
    * Writes the rows of store s on the prepared day; returns the units sold (in thousandths, returns excluded)
    * and leaves the row count in `lastRows`. With grid ids, a row's id is base + s × testItems + the item's
    * position in the test grid, i.e. the id of the same cell in `test`.
@@ -110,9 +165,7 @@ export class SalesDraw {
     const day = this.day;
     const carried = this.world.assortment.carried[s];
     const pairKeys = this.pairKeys[s];
-    const baseRate = this.world.assortment.baseRate[s];
-    const storeFactor = this.storeFactor[s];
-    const { itemFactor, uplift, kgMilli, itemFields, testPos, plan } = this;
+    const { itemFactor, kgMilli, itemFields, testPos } = this;
     const prefix = this.storeDayFields[s];
     const record = this.recordPromotions;
     const sequential = ids.kind === 'sequential';
@@ -126,11 +179,9 @@ export class SalesDraw {
     let milliUnits = 0;
     for (let k = 0; k < carried.length; k++) {
       const i = carried[k];
-      const life = itemFactor[i];
-      if (life === 0) continue;
-      let rate = baseRate[k] * life * storeFactor;
-      const promoted = plan.slot[i] >= 0 && plan.joins(i, s);
-      if (promoted) rate *= uplift[i];
+      if (itemFactor[i] === 0) continue;
+      const promoted = this.cellPromoted(i, s);
+      let rate = this.cellRate(s, k, i, promoted);
       // One hash per cell: its low byte picks the noise, its high 24 bits are the uniform u.
       const h = extendHash(pairKeys[k], day);
       rate *= NOISE[h & 255];
@@ -151,12 +202,12 @@ export class SalesDraw {
           cdf += term;
         }
       } else {
-        count = Math.max(1, Math.round(rate + Math.sqrt(rate) * NORMAL[h >>> 20]));
+        count = largeRateCount(rate, NORMAL[h >>> 20]);
       }
       const h2 = mix32(h ^ 0x5bd1e995);
       const jitter = (h2 >>> 24) / 255;
       const kg = kgMilli[i];
-      let milli = kg > 0 ? Math.max(1, Math.round(count * kg * (0.7 + 0.6 * jitter))) : count * 1000;
+      let milli = saleMilli(count, kg, jitter);
       if (((h2 >>> 8) & 0xffff) < RETURN_THRESHOLD) {
         milli = kg > 0 ? -Math.max(1, Math.round(kg * (0.3 + jitter))) : -1000 * (1 + ((h2 >>> 24) % 3));
       } else {
