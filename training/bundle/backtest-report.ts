@@ -42,6 +42,10 @@ export function formatBacktestReport(s: BacktestSummary): string {
     '',
     `ONNX parity: max |ONNX − LightGBM| = ${s.parityMaxAbsDiff.toExponential(2)} in log space.`,
     '',
+    'Read these scores as optimistic. Sales files have rows only for days with sales, so at a past origin the',
+    'future promotion flags are known only on days that sold, whereas at the test origin they come from the',
+    'promotion plan. Score the forecast on the test period against actual sales before relying on it.',
+    '',
   ];
   return lines.join('\n');
 }
