@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import {
   generateDataset,
   MAX_DAILY_DAYS,
+  MAX_PLAN_HISTORY_DAYS,
   OUTPUT_FORMATS,
   SCALE_NAMES,
   isScaleName,
@@ -19,6 +20,7 @@ export interface GenerateFlags {
   seed?: string;
   out?: string;
   daily?: string;
+  planHistory?: string;
   format?: string;
 }
 
@@ -31,11 +33,12 @@ export function parseGenerateFlags(flags: GenerateFlags): GenerateOptions {
   if (!flags.out) throw new UsageError('--out DIR is required: the directory to write the files into');
   const seed = parseWholeNumber('--seed', flags.seed ?? '42', 0xffffffff);
   const daily = parseWholeNumber('--daily', flags.daily ?? '0', MAX_DAILY_DAYS);
+  const planHistory = parseWholeNumber('--plan-history', flags.planHistory ?? '0', MAX_PLAN_HISTORY_DAYS);
   const format = flags.format ?? 'csv';
   if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format ${JSON.stringify(format)} is not supported: expected csv or csv.gz`);
   }
-  return { scale: flags.scale, seed, outDir: flags.out, daily, format: format as OutputFormat };
+  return { scale: flags.scale, seed, outDir: flags.out, daily, planHistory, format: format as OutputFormat };
 }
 
 
@@ -70,6 +73,11 @@ export function registerGenerateCommand(data: Command): void {
     .option('--seed <n>', 'random seed, 0 to 4294967295; the same seed gives byte-identical files', '42')
     .option('--out <dir>', 'output directory (created if missing)')
     .option('--daily <n>', `also write daily/train_YYYY-MM-DD files for the n days after the last train day (0 to ${MAX_DAILY_DAYS})`, '0')
+    .option(
+      '--plan-history <days>',
+      `also write test_plan_history: the promotion plan of the last n train days, every promoted cell, sold or not (0 to ${MAX_PLAN_HISTORY_DAYS})`,
+      '0',
+    )
     .option('--format <format>', 'csv or csv.gz (gzip-compressed files)', 'csv')
     .addHelpText(
       'after',

@@ -13,6 +13,7 @@ import { holidaysTable, itemsTable, oilTable, storesTable } from './reference-ta
 import { SalesDraw } from './sales-draw.js';
 import { SCALES, type ScaleName } from './scales.js';
 import { buildWorld, type SyntheticWorld } from './synthetic-world.js';
+import { writePlanHistory } from './plan-history.js';
 import { writeTestGrid } from './test-grid.js';
 
 /** File formats the generator writes. */
@@ -21,6 +22,10 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Largest `daily` count accepted: one year of drops. */
 export const MAX_DAILY_DAYS = 366;
+/** Largest `planHistory` accepted: two years of past promotion plans. */
+export const MAX_PLAN_HISTORY_DAYS = 731;
+/** Name (without extension) of the file of past promotion plans: a `test` file covering past days. */
+export const PLAN_HISTORY_FILE = 'test_plan_history';
 
 /** What to generate. */
 export interface GenerateOptions {
@@ -30,6 +35,11 @@ export interface GenerateOptions {
   readonly outDir: string;
   /** Number of daily drops `daily/train_YYYY-MM-DD` after the last train day (0 = none). */
   readonly daily?: number;
+  /**
+   * Days before and including the last train day whose promotion plan is written to `test_plan_history`: every
+   * promoted cell, sold or not (0 = none, as in the Kaggle files).
+   */
+  readonly planHistory?: number;
   readonly format?: OutputFormat;
 }
 
@@ -58,6 +68,7 @@ export interface GenerateSummary {
   readonly train: { readonly firstDate: string; readonly lastDate: string; readonly rows: number };
   readonly test: { readonly firstDate: string; readonly lastDate: string; readonly rows: number };
   readonly daily: { readonly days: number; readonly rows: number };
+  readonly planHistory: { readonly days: number; readonly rows: number };
   readonly files: readonly GeneratedFile[];
   readonly seconds: number;
 }
@@ -81,6 +92,10 @@ export function checkGenerateOptions(options: GenerateOptions): void {
   if (!Number.isInteger(daily) || daily < 0 || daily > MAX_DAILY_DAYS) {
     throw new UsageError(`daily must be an integer from 0 to ${MAX_DAILY_DAYS}, got ${daily}`);
   }
+  const planHistory = options.planHistory ?? 0;
+  if (!Number.isInteger(planHistory) || planHistory < 0 || planHistory > MAX_PLAN_HISTORY_DAYS) {
+    throw new UsageError(`planHistory must be an integer from 0 to ${MAX_PLAN_HISTORY_DAYS}, got ${planHistory}`);
+  }
   if (options.format !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(options.format)) {
     throw new UsageError(`unknown format ${JSON.stringify(options.format)}: expected csv or csv.gz`);
   }
@@ -99,6 +114,7 @@ export async function generateDataset(options: GenerateOptions, deps: GenerateDe
   const now = deps.now ?? (() => performance.now());
   const started = now();
   const daily = options.daily ?? 0;
+  const planHistory = options.planHistory ?? 0;
   const format = options.format ?? 'csv';
   const ext = `.${format}`;
   const world = buildWorld(SCALES[options.scale], options.seed, daily);
@@ -136,8 +152,20 @@ export async function generateDataset(options: GenerateOptions, deps: GenerateDe
     await close(transactions);
     await close(test);
 
-    const dailyFiles: OpenFile[] = [];
     const gridSize = world.stores.length * world.testItems.length;
+    const historyFiles: OpenFile[] = [];
+    if (planHistory > 0) {
+      const history = await open(`${PLAN_HISTORY_FILE}${ext}`, 'test');
+      // Ids after every id a test row or a daily drop can have.
+      const firstId = train.rows + MAX_DAILY_DAYS * gridSize;
+      history.rows = await writePlanHistory(world, draw, history.writer, firstId, { from: world.endDay - planHistory + 1, to: world.endDay }, (rows) =>
+        rowsProgress.tick(rows),
+      );
+      await close(history);
+      historyFiles.push(history);
+    }
+
+    const dailyFiles: OpenFile[] = [];
     for (let offset = 1; offset <= daily; offset++) {
       const day = world.endDay + offset;
       const drop = await open(`daily/train_${isoOf(day)}${ext}`, 'train');
@@ -172,7 +200,7 @@ export async function generateDataset(options: GenerateOptions, deps: GenerateDe
     rowsProgress.done();
 
     for (const handle of opened) await handle.sink.commit();
-    const files = [train, test, ...referenceFiles, transactions, ...dailyFiles].map(({ file, kind, rows, bytes }) => ({ file, kind, rows, bytes }));
+    const files = [train, test, ...historyFiles, ...referenceFiles, transactions, ...dailyFiles].map(({ file, kind, rows, bytes }) => ({ file, kind, rows, bytes }));
     return {
       scale: options.scale,
       seed: options.seed,
@@ -181,6 +209,7 @@ export async function generateDataset(options: GenerateOptions, deps: GenerateDe
       train: { firstDate: isoOf(world.startDay), lastDate: isoOf(world.endDay), rows: train.rows },
       test: { firstDate: isoOf(world.endDay + 1), lastDate: isoOf(world.endDay + HORIZON_DAYS), rows: test.rows },
       daily: { days: daily, rows: dailyFiles.reduce((sum, f) => sum + f.rows, 0) },
+      planHistory: { days: planHistory, rows: historyFiles.reduce((sum, f) => sum + f.rows, 0) },
       files,
       seconds: Math.round(now() - started) / 1000,
     };

@@ -1,4 +1,4 @@
-export { generateDataset, checkGenerateOptions, OUTPUT_FORMATS, MAX_DAILY_DAYS } from './generate-dataset.js';
+export { generateDataset, checkGenerateOptions, OUTPUT_FORMATS, MAX_DAILY_DAYS, MAX_PLAN_HISTORY_DAYS, PLAN_HISTORY_FILE } from './generate-dataset.js';
 export type { GenerateOptions, GenerateDeps, GenerateSummary, GeneratedFile, OutputFormat } from './generate-dataset.js';
 export { SCALES, SCALE_NAMES, isScaleName, promotionCutoffDay, KAGGLE_PROMOTION_CUTOFF } from './scales.js';
 export type { ScaleName, ScaleSpec } from './scales.js';

@@ -28,14 +28,16 @@ async function failureOf(args: string[]): Promise<unknown> {
 
 describe('parseGenerateFlags', () => {
   it('fills defaults and converts numbers', () => {
-    expect(parseGenerateFlags({ scale: 'tiny', out: 'x' })).toEqual({ scale: 'tiny', seed: 42, outDir: 'x', daily: 0, format: 'csv' });
-    expect(parseGenerateFlags({ scale: 'full', out: 'x', seed: '4294967295', daily: '16', format: 'csv.gz' })).toEqual({
+    expect(parseGenerateFlags({ scale: 'tiny', out: 'x' })).toEqual({ scale: 'tiny', seed: 42, outDir: 'x', daily: 0, planHistory: 0, format: 'csv' });
+    expect(parseGenerateFlags({ scale: 'full', out: 'x', seed: '4294967295', daily: '16', planHistory: '400', format: 'csv.gz' })).toEqual({
       scale: 'full',
       seed: 4294967295,
       outDir: 'x',
       daily: 16,
+      planHistory: 400,
       format: 'csv.gz',
     });
+    expect(() => parseGenerateFlags({ scale: 'tiny', out: 'x', planHistory: '800' })).toThrow(/--plan-history "800" is not valid: expected a whole number from 0 to 731/);
   });
 
   it('names the flag and the accepted values in every usage error', () => {
