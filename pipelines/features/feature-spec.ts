@@ -207,7 +207,8 @@ export function featureSpecDocument(): FeatureSpecDocument {
       historyDays: HISTORY_DAYS,
       selectionDays: SELECTION_DAYS,
       horizonDays: HORIZON_DAYS,
-      futurePromotions: 'p for days after the last observed day comes from the promotion plan (test)',
+      futurePromotions:
+        'p of a cell comes from its sales row; a cell without one takes the promotion plan (test) of that day where the lake holds one: always after the last observed day, and on past days when past plans were loaded',
     },
   };
 }

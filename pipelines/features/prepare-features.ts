@@ -80,16 +80,29 @@ export async function prepareFeatures(
   }
   onStep('select pairs', { pairs: rows, lastObservedDay });
 
-  // Sales on and after the origin only become labels (day-columns.ts); days after the last observed day take
-  // their promotions from the plan.
-  const cells = `
-    SELECT s.sid, (r.date - ${day(0)})::INTEGER AS d, ln(1 + greatest(r.unit_sales, 0)) AS x, CASE WHEN r.onpromotion THEN 1 ELSE 0 END AS p
+  // Sales on and after the origin only become labels (day-columns.ts). A cell's promotion flag comes from its
+  // sales row; a cell without one (no sale that day) takes the flag of the plan where a plan covers the day. The
+  // Kaggle files have plans only for the days after the last observed day; a lake that also holds the plans of
+  // past days (a retailer's promotion calendar) gives past unsold cells their flags too, so that a promotion
+  // flag means the same at training origins as at the test origin.
+  const inGrid = (column: string): string => `${column} BETWEEN ${day(FIRST_OFFSET)} AND ${day(LAST_OFFSET)}`;
+  const [{ pastPlanDays }] = await db.rows<{ pastPlanDays: number }>(
+    `SELECT count(DISTINCT date)::INTEGER AS "pastPlanDays" FROM plan WHERE date <= DATE ${sqlString(lastObservedDay)} AND ${inGrid('date')}`,
+  );
+  const salesCells = `
+    SELECT s.sid, (r.date - ${day(0)})::INTEGER AS d, ln(1 + greatest(r.unit_sales, 0)) AS x, CASE WHEN r.onpromotion THEN 1 ELSE 0 END AS p, true AS sold
     FROM train r JOIN series s ON s.store_nbr = r.store_nbr AND s.item_nbr = r.item_nbr
-    WHERE r.date BETWEEN ${day(FIRST_OFFSET)} AND ${day(LAST_OFFSET)}
-    UNION ALL
-    SELECT s.sid, (q.date - ${day(0)})::INTEGER, 0, CASE WHEN q.onpromotion THEN 1 ELSE 0 END
+    WHERE ${inGrid('r.date')}`;
+  const planCells = (after: string): string => `
+    SELECT s.sid, (q.date - ${day(0)})::INTEGER, 0, CASE WHEN q.onpromotion THEN 1 ELSE 0 END, false
     FROM plan q JOIN series s ON s.store_nbr = q.store_nbr AND s.item_nbr = q.item_nbr
-    WHERE q.date > DATE ${sqlString(lastObservedDay)} AND q.date BETWEEN ${day(FIRST_OFFSET)} AND ${day(LAST_OFFSET)}`;
+    WHERE ${inGrid('q.date')}${after}`;
+  // Without past plans no cell has both a sales row and a plan row, and the union needs no grouping.
+  const cells =
+    pastPlanDays === 0
+      ? `SELECT sid, d, x, p FROM (${salesCells} UNION ALL ${planCells(` AND q.date > DATE ${sqlString(lastObservedDay)}`)})`
+      : `SELECT sid, d, sum(x) AS x, coalesce(max(p) FILTER (WHERE sold), max(p))::INTEGER AS p
+         FROM (${salesCells} UNION ALL ${planCells('')}) GROUP BY sid, d`;
   await appendDayMatrix(db, 'grid', await loadDayMatrix(db, cells, keys));
   onStep('day grid');
 

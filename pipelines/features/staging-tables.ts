@@ -42,18 +42,24 @@ export async function lastStagedSalesDay(lake: Lake): Promise<string | undefined
 }
 
 /**
- * Local copies of what a build at `origin` reads from the lake: the sales partitions of [t−365, t+15], the plan
- * partitions after the last sales day up to t+15, and the reference tables. From S3 only those objects are
+ * Local copies of what a build at `origin` reads from the lake: the sales and promotion-plan partitions of
+ * [t−365, t+15] (plans of past days, where the lake holds them, give the promotions of those days), and the
+ * reference tables. `planDaysBefore` leaves out the plan from that day on, for a caller that brings its own. From S3 only those objects are
  * downloaded.
  */
-export async function stagingTablesFromLake(lake: Lake, origin: string): Promise<StagingTables & { readonly lastObservedDay: string }> {
+export async function stagingTablesFromLake(
+  lake: Lake,
+  origin: string,
+  options: { readonly planDaysBefore?: string } = {},
+): Promise<StagingTables & { readonly lastObservedDay: string }> {
   const sales = await stagedDates(lake, 'train');
   const lastObservedDay = sales.at(-1);
   if (!lastObservedDay) throw new DataError(`${lake.location} holds no staged sales (${STAGING_PREFIX}train/); run \`shelfcast ingest\` first`);
   const from = addDays(origin, -SELECTION_DAYS);
   const to = addDays(origin, HORIZON_DAYS - 1);
   const trainDates = sales.filter((d) => d >= from && d <= to);
-  const planDates = (await stagedDates(lake, 'test')).filter((d) => d > lastObservedDay && d <= to);
+  const planEnd = options.planDaysBefore === undefined ? to : addDays(options.planDaysBefore, -1);
+  const planDates = (await stagedDates(lake, 'test')).filter((d) => d >= from && d <= planEnd);
   const items = await requireTable(lake, 'items');
   const stores = await requireTable(lake, 'stores');
   const materialise = (kind: PartitionedKind, dates: string[]): Promise<string[]> =>

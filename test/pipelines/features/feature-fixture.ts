@@ -57,8 +57,8 @@ export function fixtureData(seed = 11): NaiveData {
   sales.push({ date: shiftDay(TRAIN_ORIGIN, -365), ...BOUNDARY_INCLUDED, sales: 3, promo: true });
   sales.push({ date: shiftDay(TRAIN_ORIGIN, -366), ...BOUNDARY_EXCLUDED, sales: 4, promo: false });
 
-  // The plan also covers the last three observed days, as a plan published before them would: those flags
-  // must lose to the sales rows.
+  // The plan also covers the last three observed days, as a plan published before them would: its flags lose
+  // to the sales rows, and give the flags of the cells without a sale.
   const plan: PlanRow[] = [];
   for (let d = -2; d <= 16; d++) {
     const date = shiftDay(LAST_DAY, d);

@@ -79,9 +79,11 @@ export function naiveFeatureRows(data: NaiveData, origin: string): NaiveRow[] {
     if (!selected.has(`${r.store}:${r.item}`)) continue;
     dayMap(`${r.store}:${r.item}`).set(r.date, { x: Math.log(1 + Math.max(r.sales, 0)), p: r.promo === true ? 1 : 0 });
   }
+  // A plan row gives the flag of a cell without a sales row that day (every cell after the last observed day).
   for (const r of data.plan) {
-    if (!selected.has(`${r.store}:${r.item}`) || r.date <= last) continue;
-    dayMap(`${r.store}:${r.item}`).set(r.date, { x: 0, p: r.promo === true ? 1 : 0 });
+    const key = `${r.store}:${r.item}`;
+    if (!selected.has(key) || dayMap(key).has(r.date)) continue;
+    dayMap(key).set(r.date, { x: 0, p: r.promo === true ? 1 : 0 });
   }
   const pairSeries = (key: string): Series => (date) => days.get(key)?.get(date) ?? { x: 0, p: 0 };
   const summed = (keys: string[]): Series => (date) => {

@@ -41,13 +41,15 @@ describe('stagingTablesFromLake', () => {
     expect(tables.stores).toBe(join(lakeDir, 'staging', 'stores', 'data.parquet'));
   });
 
-  it('takes the plan partitions after the last sales day up to t+15 at the test origin', async () => {
+  it('takes the plan partitions of [t−365, t+15] at the test origin, past ones included, or those before a day', async () => {
     const tables = await stagingTablesFromLake(new LocalLake(lakeDir), TEST_ORIGIN);
     expect((tables.train as string[]).map(dateOf).at(-1)).toBe(LAST_DAY);
     const plan = (tables.promotionPlan as string[]).map(dateOf);
-    expect(plan[0]).toBe(TEST_ORIGIN);
+    expect(plan[0]).toBe(shiftDay(LAST_DAY, -2)); // the fixture's plan starts three days before the last sales day
     expect(plan.at(-1)).toBe(shiftDay(TEST_ORIGIN, 15));
-    expect(plan).toHaveLength(16);
+    expect(plan).toHaveLength(19);
+    const before = await stagingTablesFromLake(new LocalLake(lakeDir), TEST_ORIGIN, { planDaysBefore: TEST_ORIGIN });
+    expect((before.promotionPlan as string[]).map(dateOf)).toEqual([shiftDay(LAST_DAY, -2), shiftDay(LAST_DAY, -1), LAST_DAY]);
   });
 
   it('says what to run when the lake has no sales or no reference table', async () => {
