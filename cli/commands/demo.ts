@@ -4,7 +4,7 @@ import { openLake } from '../../core/storage/open-lake.js';
 import { runDemo, type DemoResult } from '../../pipelines/flows/demo.js';
 import { formatIngestReport } from '../../pipelines/ingest/index.js';
 import { formatProfile } from '../../pipelines/profile/index.js';
-import { isScaleName, SCALE_NAMES } from '../../pipelines/synthetic/index.js';
+import { isScaleName, MAX_PLAN_HISTORY_DAYS, SCALE_NAMES } from '../../pipelines/synthetic/index.js';
 import { contextFor } from '../context.js';
 import { parsePositiveInt, parseWholeNumber } from '../parse-flags.js';
 import { formatSubmissionReport } from './predict.js';
@@ -15,6 +15,7 @@ interface DemoFlags {
   seed: string;
   data: string;
   daily: string;
+  planHistory: string;
   param: string[];
   maxRounds: string;
   runsDir?: string;
@@ -49,6 +50,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--seed <n>', 'generator seed', '42')
     .option('--data <dir>', 'where the synthetic Kaggle files are written', './data/synthetic')
     .option('--daily <n>', 'daily drops written after the Kaggle period (for scoring later)', '16')
+    .option('--plan-history <days>', 'days of past promotion plans to write and load (0: only the Kaggle files)', '400')
     .option('--param <name=value>', 'LightGBM parameter over the 1st-place defaults (repeatable)', collect, [])
     .option('--max-rounds <n>', 'most boosting rounds per horizon', '5000')
     .option('--runs-dir <dir>', 'where run directories go (env SHELFCAST_RUNS_DIR, default ./runs)')
@@ -56,6 +58,7 @@ export function registerDemoCommand(program: Command): void {
       if (!isScaleName(flags.scale)) throw new UsageError(`--scale ${flags.scale}: expected one of ${SCALE_NAMES.join(', ')}`);
       const seed = parseWholeNumber('--seed', flags.seed);
       const daily = parseWholeNumber('--daily', flags.daily);
+      const planHistory = parseWholeNumber('--plan-history', flags.planHistory, MAX_PLAN_HISTORY_DAYS);
       const ctx = contextFor(cmd);
       const training = {
         params: parameterOverrides({ param: flags.param }),
@@ -65,7 +68,7 @@ export function registerDemoCommand(program: Command): void {
       const lake = openLake(ctx.config);
       try {
         const result = await runDemo(
-          { scale: flags.scale, seed, dataDir: flags.data, daily, training },
+          { scale: flags.scale, seed, dataDir: flags.data, daily, planHistory, training },
           { config: ctx.config, lake, logger: ctx.logger, progress: ctx.progress },
         );
         ctx.print(result, () => formatDemoResult(result, flags));

@@ -16,6 +16,8 @@ export interface DemoOptions {
   readonly dataDir: string;
   /** Daily drops after the Kaggle period, kept beside the data for later scoring. */
   readonly daily: number;
+  /** Days of past promotion plans written and loaded, so that training sees promotions as serving will. */
+  readonly planHistory: number;
   /** Training settings over the 1st-place defaults, and where the run directory goes. */
   readonly training: Omit<TrainRunOptions, 'runId'>;
 }
@@ -46,7 +48,7 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
   const progress = deps.progress ?? noProgress;
   deps.logger.info({ step: 'generate', scale: options.scale, seed: options.seed, out: options.dataDir }, 'demo: generating data');
   const generated = await generateDataset(
-    { scale: options.scale, seed: options.seed, outDir: options.dataDir, daily: options.daily },
+    { scale: options.scale, seed: options.seed, outDir: options.dataDir, daily: options.daily, planHistory: options.planHistory },
     { progress, logger: deps.logger },
   );
   deps.logger.info({ step: 'ingest', lake: deps.lake.location }, 'demo: ingesting into the lake');

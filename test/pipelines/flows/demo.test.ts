@@ -34,7 +34,7 @@ describe('shelfcast demo', () => {
 
     const again = await runCli(args, env);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/files loaded: 0\n  already loaded: 7/);
+    expect(again.stdout).toMatch(/files loaded: 0\n  already loaded: 8/);
     expect(again.stdout).toMatch(/train dates: 0 added, 0 replaced, 0 unchanged/);
     expect(await readdir(join(root, 'runs'))).toHaveLength(4);
   });
