@@ -13,8 +13,7 @@ import { holidaysTable, itemsTable, oilTable, storesTable } from './reference-ta
 import { SalesDraw } from './sales-draw.js';
 import { SCALES, type ScaleName } from './scales.js';
 import { buildWorld, type SyntheticWorld } from './synthetic-world.js';
-import { writePlanHistory } from './plan-history.js';
-import { writeTestGrid } from './test-grid.js';
+import { writePlanHistory, writeTestGrid } from './test-grid.js';
 
 /** File formats the generator writes. */
 export const OUTPUT_FORMATS = ['csv', 'csv.gz'] as const;
