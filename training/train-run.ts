@@ -91,6 +91,7 @@ export async function trainRun(options: TrainRunOptions, deps: TrainRunDeps): Pr
   if (!lastObservedDay) throw new DataError(`${deps.lake.location} holds no staged sales; run \`shelfcast ingest\` first`);
   const origins = runOrigins(lastObservedDay, options);
   const dataWindow = checkSalesCover(sales[0], origins);
+  const pastPromotionPlans = coversForecastDays(await stagedDates(deps.lake, 'test'), origins);
   logger.info({ runId, ...origins, dataWindow }, 'train: origins');
 
   const library = deps.library ?? LightGbmLibrary.open();
@@ -162,6 +163,7 @@ export async function trainRun(options: TrainRunOptions, deps: TrainRunDeps): Pr
     baseline,
     iterations,
     parityMaxAbsDiff: parity.maxAbsDiff,
+    pastPromotionPlans,
   });
   const manifest = await writeRunBundle(dir, {
     manifest: {
@@ -185,6 +187,7 @@ export async function trainRun(options: TrainRunOptions, deps: TrainRunDeps): Pr
       scores: { model, baseline, improvement },
       parity,
       featureCount: validation.nCols,
+      pastPromotionPlans,
       seconds: secondsSince(started),
     },
     onnx,
@@ -258,6 +261,16 @@ export async function originTables(
   const trainingTables: FeatureTable[] = [];
   for (const origin of origins.training) trainingTables.push(await featuresAt(origin, deps, logger, validationTable.categories));
   return { validationTable, trainingTables };
+}
+
+/** Whether staged plan partitions cover every day from the oldest training origin to the validation origin's last label day. */
+function coversForecastDays(planDates: readonly string[], origins: RunOrigins): boolean {
+  const planned = new Set(planDates);
+  for (let d = origins.training.at(-1)!; d <= lastLabelDay(origins.validation); d = addDays(d, 1)) {
+    // Stores close on 1 January and 25 December: no plan is expected then.
+    if (!planned.has(d) && !/-(01-01|12-25)$/.test(d)) return false;
+  }
+  return true;
 }
 
 async function featuresAt(origin: string, deps: Pick<TrainRunDeps, 'lake' | 'cacheDir'>, logger: Logger, categories?: CategoryCodes): Promise<FeatureTable> {

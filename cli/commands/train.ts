@@ -74,6 +74,9 @@ export function formatTrainResult({ dir, manifest: m }: TrainRunResult): string 
       `(${pct(m.scores.improvement)} better)`,
     `  by horizon (model/baseline): ${m.scores.model.perHorizon.map((s, h) => `${h}:${s.toFixed(3)}/${m.scores.baseline.perHorizon[h].toFixed(3)}`).join(' ')}`,
     `  ONNX parity: max |Δ| ${m.parity.maxAbsDiff.toExponential(2)} on ${m.parity.rows.toLocaleString('en-US')} rows (allowed ${m.parity.tolerance})`,
+    ...(m.pastPromotionPlans
+      ? []
+      : ['  note: the lake holds no promotion plans for past days, so these scores are optimistic (see report.md)']),
     `Run directory: ${dir} (model.onnx, lightgbm/h00–h15.txt, feature_spec.json, metrics.json, report.md)`,
     `Next: shelfcast predict --run ${dir} --test FILE --out submission.csv`,
   ].join('\n');

@@ -69,6 +69,9 @@ describe('trainRun on tiny data', () => {
     expect(Object.keys(spec.categories).sort()).toEqual(['city', 'family', 'state', 'type']);
     const report = await readFile(bundle.path(RUN_FILES.report), 'utf8');
     expect(report).toContain('| 15 | t+15 |');
+    // tiny is loaded without past promotion plans: the report says its scores are optimistic.
+    expect(bundle.manifest.pastPromotionPlans).toBe(false);
+    expect(report).toMatch(/Read these scores as optimistic/);
   });
 
   it('scores equal NWRMSLE recomputed from the saved boosters and from the staged sales', async () => {

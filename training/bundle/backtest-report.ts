@@ -12,6 +12,8 @@ export interface BacktestSummary {
   readonly baseline: HorizonScores;
   readonly iterations: readonly number[];
   readonly parityMaxAbsDiff: number;
+  /** Whether the lake held promotion plans for the origins' forecast days (else promotions come from sales rows). */
+  readonly pastPromotionPlans: boolean;
 }
 
 /** 1 − model ÷ baseline: the share of the baseline's error the model removes. */
@@ -42,9 +44,13 @@ export function formatBacktestReport(s: BacktestSummary): string {
     '',
     `ONNX parity: max |ONNX − LightGBM| = ${s.parityMaxAbsDiff.toExponential(2)} in log space.`,
     '',
-    'Read these scores as optimistic. Sales files have rows only for days with sales, so at a past origin the',
-    'future promotion flags are known only on days that sold, whereas at the test origin they come from the',
-    'promotion plan. Score the forecast on the test period against actual sales before relying on it.',
+    ...(s.pastPromotionPlans
+      ? ['Promotions of the origins’ forecast days come from the promotion plans in the lake, as at the test origin.']
+      : [
+          'Read these scores as optimistic. The lake holds no promotion plans for these past days, so their',
+          'promotion flags are known only on days that sold, whereas at the test origin they come from the plan.',
+          'Load past plans (test files of those days) or score the forecast on the test period before relying on it.',
+        ]),
     '',
   ];
   return lines.join('\n');

@@ -57,6 +57,8 @@ export const runManifestSchema = z.object({
     tolerance: z.number(),
   }),
   featureCount: z.number(),
+  /** Whether promotion plans covered the forecast days of the training and validation origins. */
+  pastPromotionPlans: z.boolean(),
   seconds: z.number(),
   /** sha256 of every other file of the run, by relative path. */
   files: z.record(z.string(), z.string()),
