@@ -57,8 +57,8 @@ export const runManifestSchema = z.object({
     tolerance: z.number(),
   }),
   featureCount: z.number(),
-  /** Whether promotion plans covered the forecast days of the training and validation origins. */
-  pastPromotionPlans: z.boolean(),
+  /** Whether promotion plans covered the forecast days of the training and validation origins (absent in early runs). */
+  pastPromotionPlans: z.boolean().optional(),
   seconds: z.number(),
   /** sha256 of every other file of the run, by relative path. */
   files: z.record(z.string(), z.string()),
@@ -126,17 +126,17 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
   try {
     raw = JSON.parse(await readFile(manifestPath, 'utf8'));
   } catch (cause) {
-    throw new DataError(`cannot parse ${manifestPath} as JSON`, { file: manifestPath }, { cause });
+    throw new DataError('cannot parse it as JSON', { file: manifestPath }, { cause });
   }
   const parsed = runManifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new DataError(`${manifestPath}: field ${issue.path.join('.') || '(root)'}: ${issue.message}`, { file: manifestPath });
+    throw new DataError(`field ${issue.path.join('.') || '(root)'}: ${issue.message}`, { file: manifestPath });
   }
   for (const [path, expected] of Object.entries(parsed.data.files)) {
     const full = join(dir, path);
-    if (!existsSync(full)) throw new DataError(`${full} is listed in ${RUN_FILES.manifest} but missing`, { file: full });
-    if (sha256(await readFile(full)) !== expected) throw new DataError(`${full} has changed since the run wrote it (sha256 differs)`, { file: full });
+    if (!existsSync(full)) throw new DataError(`listed in ${RUN_FILES.manifest} but missing`, { file: full });
+    if (sha256(await readFile(full)) !== expected) throw new DataError('changed since the run wrote it (sha256 differs)', { file: full });
   }
   return { dir, manifest: parsed.data, path: (file) => join(dir, file) };
 }
