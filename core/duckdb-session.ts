@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTableFunction, type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk, type DuckDBType } from '@duckdb/node-api';
 
 /** Resource limits for one embedded DuckDB database. */
 export interface DuckDbSettings {
@@ -59,6 +59,34 @@ export class DuckDbSession {
   /** An appender for a table of this database; the caller closes it. */
   async appender(table: string): Promise<DuckDBAppender> {
     return this.connection.createAppender(table);
+  }
+
+  /**
+   * Registers a table function `name()` whose rows are produced on demand: each scan starts with `start()`,
+   * then `next(chunk)` sets the chunk's row count and fills its columns until it sets 0. A query reading it
+   * (e.g. `COPY (FROM name()) TO …`) streams, so the rows never need to exist all at once. An error thrown by
+   * `next` fails the query with its message.
+   */
+  registerChunkSource(
+    name: string,
+    columns: readonly { readonly name: string; readonly type: DuckDBType }[],
+    source: { start(): void; next(chunk: DuckDBDataChunk): void },
+  ): void {
+    const fn = DuckDBTableFunction.create({
+      name,
+      bindFunction: (bind) => {
+        for (const c of columns) bind.addResultColumn(c.name, c.type);
+      },
+      initFunction: () => source.start(),
+      mainFunction: (info, chunk) => {
+        try {
+          source.next(chunk);
+        } catch (err) {
+          info.setError(err instanceof Error ? err.message : String(err));
+        }
+      },
+    });
+    this.connection.registerTableFunction(fn);
   }
 
   /** The engine version, e.g. 'v1.5.6'. */

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { duckDbTypeOf, writeColumn } from '../../core/duckdb-columns.js';
 import { DuckDbSession, sqlString } from '../../core/duckdb-session.js';
-import { ShelfcastError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { createWorkDir, removeWorkDir } from '../../core/work-dir.js';
 import { FEATURE_NAMES, LABEL_NAMES } from './feature-spec.js';
 import type { FeatureTable } from './feature-table.js';
-import { prepareFeatures, type FeatureParams, type PreparedFeatures } from './prepare-features.js';
+import type { FeatureRows } from './feature-rows.js';
+import { prepareFeatures, type FeatureParams } from './prepare-features.js';
 import type { StagingTables } from './staging-tables.js';
 
 /** Where DuckDB may spill and how much it may use. */
@@ -39,17 +41,35 @@ export type FeatureFileFormat = 'parquet' | 'csv';
  * @example const table = await buildFeatures(tables, { origin: '2017-07-26', labels: true }, { cacheDir })
  */
 export async function buildFeatures(tables: StagingTables, params: FeatureParams, deps: FeatureDeps): Promise<FeatureTable> {
-  return withDatabase(deps, async (db, logger) => {
-    const prepared = await prepareFeatures(db, tables, params, stepLogger(logger, params.origin));
-    const table = await readFeatureTable(db, prepared, params);
-    logger.debug({ origin: params.origin, rows: table.rows }, 'features: read into memory');
-    return table;
-  });
+  const prepared = await withDatabase(deps, (db, logger) => prepareFeatures(db, tables, params, stepLogger(logger, params.origin)));
+  const { featureRows, rows } = prepared;
+  const values = new Float32Array(rows * featureRows.width);
+  featureRows.fill(0, rows, values);
+  let labels: Float32Array | undefined;
+  let weight: Float32Array | undefined;
+  if (params.labels) {
+    labels = new Float32Array(rows * LABEL_NAMES.length);
+    weight = new Float32Array(rows);
+    featureRows.fillLabels(0, rows, labels, weight);
+  }
+  (deps.logger ?? silentLogger).info({ origin: params.origin, step: 'series features', rows }, 'features: computed');
+  return {
+    origin: params.origin,
+    lastObservedDay: prepared.lastObservedDay,
+    featureNames: FEATURE_NAMES,
+    rows,
+    storeNbr: featureRows.keys.storeNbr,
+    itemNbr: featureRows.keys.itemNbr,
+    values,
+    labels,
+    weight,
+    categories: prepared.categories,
+  };
 }
 
 /**
  * Writes the feature table at one origin to a Parquet or CSV file (by its extension), rows in (store_nbr,
- * item_nbr) order. The file appears complete or not at all.
+ * item_nbr) order, NULL where a feature has no value. The file appears complete or not at all.
  *
  * @example await writeFeatures(tables, { origin: '2017-08-16' }, 'features.parquet', { cacheDir })
  */
@@ -57,27 +77,89 @@ export async function writeFeatures(tables: StagingTables, params: FeatureParams
   const format = featureFileFormat(path);
   const started = performance.now();
   return withDatabase(deps, async (db, logger) => {
-    const prepared = await prepareFeatures(db, tables, params, stepLogger(logger, params.origin));
+    const onStep = stepLogger(logger, params.origin);
+    const prepared = await prepareFeatures(db, tables, params, onStep);
+    const columns = registerFeatureRows(db, 'feature_rows', prepared.featureRows, Boolean(params.labels));
     const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`);
-    const options = format === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true';
     try {
-      await db.run(`COPY (SELECT * EXCLUDE (sid) FROM (${prepared.sql}) ORDER BY sid) TO ${sqlString(temp)} (${options})`);
+      await db.run(`COPY (FROM feature_rows()) TO ${sqlString(temp)} (${FILE_OPTIONS[format]})`);
       await rename(temp, path);
     } catch (err) {
       await rm(temp, { force: true });
       throw err;
     }
+    onStep('series features and file');
     return {
       path,
       format,
       origin: params.origin,
       lastObservedDay: prepared.lastObservedDay,
       rows: prepared.rows,
-      columns: prepared.columns.length,
+      columns,
       seconds: (performance.now() - started) / 1000,
     };
   });
 }
+
+/**
+ * COPY options per format. For Parquet, dictionary encoding is left to columns with few distinct values: most
+ * feature columns are continuous, and trying a dictionary on each of them doubled the time of the write.
+ */
+const FILE_OPTIONS: Readonly<Record<FeatureFileFormat, string>> = {
+  parquet: 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, DICTIONARY_SIZE_LIMIT 1, ROW_GROUP_SIZE 16384',
+  csv: 'FORMAT csv, HEADER true',
+};
+
+/**
+ * Registers the table function `name()`: the feature rows (store_nbr, item_nbr INTEGER, the features, and labels
+ * and weight when asked for, FLOAT; NULL where a feature has no value), computed a data chunk at a time as the
+ * reader asks for them, so that the whole matrix never exists at once. Returns the column count.
+ */
+function registerFeatureRows(db: DuckDbSession, name: string, featureRows: FeatureRows, labels: boolean): number {
+  const floatColumns = [...FEATURE_NAMES, ...(labels ? [...LABEL_NAMES, 'weight'] : [])];
+  const columns = [
+    { name: 'store_nbr', type: duckDbTypeOf('int32') },
+    { name: 'item_nbr', type: duckDbTypeOf('int32') },
+    ...floatColumns.map((c) => ({ name: c, type: duckDbTypeOf('float32') })),
+  ];
+  const width = featureRows.width;
+  const horizon = LABEL_NAMES.length;
+  const batch = DUCKDB_VECTOR_SIZE;
+  const values = new Float32Array(batch * width);
+  const labelValues = new Float32Array(batch * horizon);
+  const labelColumn = new Float32Array(batch);
+  const weight = new Float32Array(batch);
+  const { storeNbr, itemNbr } = featureRows.keys;
+  let first = 0;
+  db.registerChunkSource(name, columns, {
+    start: () => {
+      first = 0;
+    },
+    next: (chunk) => {
+      const n = Math.min(batch, featureRows.rows - first);
+      chunk.rowCount = n;
+      if (n === 0) return;
+      writeColumn(chunk, 0, 'int32', storeNbr.subarray(first, first + n));
+      writeColumn(chunk, 1, 'int32', itemNbr.subarray(first, first + n));
+      featureRows.fillColumns(first, n, values);
+      for (let c = 0; c < width; c++) writeColumn(chunk, 2 + c, 'float32', values.subarray(c * n, (c + 1) * n), true);
+      if (labels) {
+        featureRows.fillLabels(first, n, labelValues, weight);
+        const part = labelColumn.subarray(0, n);
+        for (let h = 0; h < horizon; h++) {
+          for (let r = 0; r < n; r++) part[r] = labelValues[r * horizon + h];
+          writeColumn(chunk, 2 + width + h, 'float32', part);
+        }
+        writeColumn(chunk, 2 + width + horizon, 'float32', weight.subarray(0, n));
+      }
+      first += n;
+    },
+  });
+  return columns.length;
+}
+
+/** Rows of one DuckDB data chunk. */
+const DUCKDB_VECTOR_SIZE = 2048;
 
 /** The file format a feature file path asks for; a UsageError for anything but .parquet and .csv. */
 export function featureFileFormat(path: string): FeatureFileFormat {
@@ -107,56 +189,7 @@ function stepLogger(logger: Logger, origin: string): (step: string, detail?: Rec
   let last = performance.now();
   return (step, detail) => {
     const now = performance.now();
-    logger.info({ origin, step, seconds: (now - last) / 1000, ...detail }, `features: ${step}`);
+    logger.info({ origin, step, seconds: (now - last) / 1000, rssMB: Math.round(process.memoryUsage.rss() / 2 ** 20), ...detail }, `features: ${step}`);
     last = now;
-  };
-}
-
-/** Reads the feature table into typed arrays, placing each row by its `sid` (rows come back in any order). */
-async function readFeatureTable(db: DuckDbSession, prepared: PreparedFeatures, params: FeatureParams): Promise<FeatureTable> {
-  const { rows } = prepared;
-  const width = FEATURE_NAMES.length;
-  const horizon = LABEL_NAMES.length;
-  const values = new Float32Array(rows * width);
-  const labels = params.labels ? new Float32Array(rows * horizon) : undefined;
-  const weight = params.labels ? new Float32Array(rows) : undefined;
-  // Columns: sid, store_nbr, item_nbr, features, [labels, weight].
-  const firstFeature = 3;
-  const firstLabel = firstFeature + width;
-  let sids = new Int32Array(2048);
-  let seen = 0;
-  for await (const chunk of db.chunks(prepared.sql)) {
-    const n = chunk.rowCount;
-    if (n > sids.length) sids = new Int32Array(n);
-    const sid = chunk.getColumnVector(0);
-    for (let i = 0; i < n; i++) sids[i] = sid.getItem(i) as number;
-    seen += n;
-    for (let c = 0; c < width; c++) {
-      const vector = chunk.getColumnVector(firstFeature + c);
-      // NULL (a mean over no days, a value without a code) becomes NaN, LightGBM's missing value.
-      for (let i = 0; i < n; i++) values[sids[i] * width + c] = (vector.getItem(i) as number | null) ?? NaN;
-    }
-    if (labels && weight) {
-      for (let h = 0; h < horizon; h++) {
-        const vector = chunk.getColumnVector(firstLabel + h);
-        for (let i = 0; i < n; i++) labels[sids[i] * horizon + h] = vector.getItem(i) as number;
-      }
-      const w = chunk.getColumnVector(firstLabel + horizon);
-      for (let i = 0; i < n; i++) weight[sids[i]] = w.getItem(i) as number;
-    }
-  }
-  // Each pair must come back exactly once; a join that lost or doubled rows would leave zeros in place.
-  if (seen !== rows) throw new ShelfcastError('INTERNAL', `the feature query returned ${seen} rows for ${rows} store×item pairs`);
-  return {
-    origin: params.origin,
-    lastObservedDay: prepared.lastObservedDay,
-    featureNames: FEATURE_NAMES,
-    rows,
-    storeNbr: prepared.keys.storeNbr,
-    itemNbr: prepared.keys.itemNbr,
-    values,
-    labels,
-    weight,
-    categories: prepared.categories,
   };
 }

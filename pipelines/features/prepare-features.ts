@@ -1,23 +1,13 @@
-import { sqlString, type DuckDbSession } from '../../core/duckdb-session.js';
-import { DataError, UsageError } from '../../core/errors.js';
+import { readColumn } from '../../core/duckdb-columns.js';
+import { sqlIdent, sqlString, type DuckDbSession } from '../../core/duckdb-session.js';
+import { DataError, ShelfcastError, UsageError } from '../../core/errors.js';
 import { HORIZON_DAYS } from '../schema/kaggle-schema.js';
-import { appendDayMatrix, GRID_KEY_COLUMNS, loadDayMatrix, type PairKeys } from './day-matrix.js';
-import { FIRST_OFFSET, LAST_OFFSET } from './day-columns.js';
-import {
-  FEATURE_COLUMNS,
-  LABEL_NAMES,
-  LEVELS,
-  PERISHABLE_WEIGHT,
-  SELECTION_DAYS,
-  seriesFeatureName,
-  TEXT_ATTRIBUTES,
-  type Attribute,
-  type LevelId,
-  type TextAttribute,
-} from './feature-spec.js';
-import { ident, levelSumsSql, seriesFeaturesSql } from './feature-sql.js';
+import { FIRST_OFFSET, LAST_OFFSET } from './grid-days.js';
+import { FeatureRows, type PairKeys } from './feature-rows.js';
+import { ATTRIBUTES, SELECTION_DAYS, TEXT_ATTRIBUTES, type Attribute, type TextAttribute } from './feature-spec.js';
 import type { CategoryCodes } from './feature-table.js';
 import { addDays, isIsoDate } from './iso-date.js';
+import { loadSeriesGrid } from './series-grid.js';
 import type { StagingTables } from './staging-tables.js';
 
 /** What to build. */
@@ -30,29 +20,22 @@ export interface FeatureParams {
   readonly categories?: CategoryCodes;
 }
 
-/** A build ready to be read: the query of the feature table, and what describes it. */
+/** A build ready to be read: the rows of the feature table, and what describes it. */
 export interface PreparedFeatures {
   readonly rows: number;
   readonly lastObservedDay: string;
   readonly categories: CategoryCodes;
-  /** The selected pairs, indexed by `sid`. */
-  readonly keys: PairKeys;
-  /**
-   * SELECT of the feature table: sid, then `columns`, one row per pair in no particular order. It reads tables
-   * of the build's database, so it is valid until the database is closed.
-   */
-  readonly sql: string;
-  /** Output columns after `sid`: store_nbr, item_nbr, the features, then labels and weight if asked for. */
-  readonly columns: readonly string[];
+  /** The selected pairs and their features, by `sid`. */
+  readonly featureRows: FeatureRows;
 }
 
 /** Reports the end of each step of a build. */
 export type StepListener = (step: string, detail?: Record<string, number | string>) => void;
 
 /**
- * Builds the feature table of one origin in `db`: one row per selected store×item pair, `sid` numbering the
- * pairs in (store_nbr, item_nbr) order. Leaves tables `series`, `series_features`, `items`, `stores` and
- * `codes_*` for the returned query to read.
+ * Prepares the feature table of one origin: selects the store×item pairs (`sid` numbering them in (store_nbr,
+ * item_nbr) order) and loads their day grid from the staged files with `db`; the features themselves are
+ * computed in memory from that grid (FeatureRows).
  */
 export async function prepareFeatures(
   db: DuckDbSession,
@@ -80,7 +63,7 @@ export async function prepareFeatures(
   }
   onStep('select pairs', { pairs: rows, lastObservedDay });
 
-  // Sales on and after the origin only become labels (day-columns.ts). A cell's promotion flag comes from its
+  // Sales on and after the origin only become labels (grid-days.ts). A cell's promotion flag comes from its
   // sales row; a cell without one (no sale that day) takes the flag of the plan where a plan covers the day. The
   // Kaggle files have plans only for the days after the last observed day; a lake that also holds the plans of
   // past days (a retailer's promotion calendar) gives past unsold cells their flags too, so that a promotion
@@ -90,51 +73,79 @@ export async function prepareFeatures(
     `SELECT count(DISTINCT date)::INTEGER AS "pastPlanDays" FROM plan WHERE date <= DATE ${sqlString(lastObservedDay)} AND ${inGrid('date')}`,
   );
   const salesCells = `
-    SELECT s.sid, (r.date - ${day(0)})::INTEGER AS d, ln(1 + greatest(r.unit_sales, 0)) AS x, CASE WHEN r.onpromotion THEN 1 ELSE 0 END AS p, true AS sold
+    SELECT s.sid, (r.date - ${day(0)})::INTEGER AS d, ln(1 + greatest(r.unit_sales, 0))::DOUBLE AS x, CASE WHEN r.onpromotion THEN 1 ELSE 0 END::FLOAT AS p, true AS sold
     FROM train r JOIN series s ON s.store_nbr = r.store_nbr AND s.item_nbr = r.item_nbr
     WHERE ${inGrid('r.date')}`;
   const planCells = (after: string): string => `
-    SELECT s.sid, (q.date - ${day(0)})::INTEGER, 0, CASE WHEN q.onpromotion THEN 1 ELSE 0 END, false
+    SELECT s.sid, (q.date - ${day(0)})::INTEGER, 0::DOUBLE, CASE WHEN q.onpromotion THEN 1 ELSE 0 END::FLOAT, false
     FROM plan q JOIN series s ON s.store_nbr = q.store_nbr AND s.item_nbr = q.item_nbr
     WHERE ${inGrid('q.date')}${after}`;
   // Without past plans no cell has both a sales row and a plan row, and the union needs no grouping.
   const cells =
     pastPlanDays === 0
       ? `SELECT sid, d, x, p FROM (${salesCells} UNION ALL ${planCells(` AND q.date > DATE ${sqlString(lastObservedDay)}`)})`
-      : `SELECT sid, d, sum(x) AS x, coalesce(max(p) FILTER (WHERE sold), max(p))::INTEGER AS p
+      : `SELECT sid, d, sum(x)::DOUBLE AS x, coalesce(max(p) FILTER (WHERE sold), max(p))::FLOAT AS p
          FROM (${salesCells} UNION ALL ${planCells('')}) GROUP BY sid, d`;
-  await appendDayMatrix(db, 'grid', await loadDayMatrix(db, cells, keys));
+  const grid = await loadSeriesGrid(db, cells, rows);
   onStep('day grid');
 
-  // Every level's series go into the one grid table, so one query computes the features of all three levels.
-  for (const [index, level] of LEVELS.entries()) {
-    if (index > 0) await db.run(levelSumsSql('grid', index, level.keys));
-  }
-  onStep('level sums');
-  await db.run(`CREATE TABLE series_features AS ${seriesFeaturesSql('grid', [...GRID_KEY_COLUMNS, ...(labels ? LABEL_NAMES : [])])}`);
-  await db.run('DROP TABLE grid');
-  onStep('series features');
-
   const categories = await createCategoryCodes(db, params.categories);
-  const columns = ['store_nbr', 'item_nbr', ...FEATURE_COLUMNS.map((c) => c.name), ...(labels ? [...LABEL_NAMES, 'weight'] : [])];
-  return { rows, lastObservedDay, categories, keys, sql: assemblySql(labels), columns };
+  const featureRows = new FeatureRows(keys, grid, await readAttributes(db, rows));
+  onStep('attributes and level features');
+  return { rows, lastObservedDay, categories, featureRows };
 }
 
 /** The selected pairs' keys in `sid` order. */
 async function readPairKeys(db: DuckDbSession): Promise<PairKeys> {
   const [{ n }] = await db.rows<{ n: string }>('SELECT count(*) AS n FROM series');
   const keys = { storeNbr: new Int32Array(Number(n)), itemNbr: new Int32Array(Number(n)), classNbr: new Int32Array(Number(n)) };
-  for await (const chunk of db.chunks('SELECT s.sid, s.store_nbr, s.item_nbr, i.class FROM series s JOIN items i USING (item_nbr)')) {
-    const [sid, store, item, cls] = [0, 1, 2, 3].map((c) => chunk.getColumnVector(c));
-    const n = chunk.rowCount;
-    for (let r = 0; r < n; r++) {
-      const at = sid.getItem(r) as number;
-      keys.storeNbr[at] = store.getItem(r) as number;
-      keys.itemNbr[at] = item.getItem(r) as number;
-      keys.classNbr[at] = cls.getItem(r) as number;
-    }
+  let at = 0;
+  const sql = 'SELECT s.store_nbr, s.item_nbr, i.class::INTEGER FROM series s JOIN items i USING (item_nbr) ORDER BY s.sid';
+  for await (const chunk of db.chunks(sql)) {
+    readColumn(chunk, 0, 'int32', keys.storeNbr, at);
+    readColumn(chunk, 1, 'int32', keys.itemNbr, at);
+    readColumn(chunk, 2, 'int32', keys.classNbr, at);
+    at += chunk.rowCount;
   }
   return keys;
+}
+
+/** Where an attribute's value comes from in the attribute query. */
+const ATTRIBUTE_SOURCE: Readonly<Record<Attribute, string>> = {
+  family: 'c_family.code',
+  class: 'i.class',
+  perishable: 'i.perishable',
+  city: 'c_city.code',
+  state: 'c_state.code',
+  type: 'c_type.code',
+  cluster: 'st.cluster',
+};
+
+/** The pairs' attributes, rows × ATTRIBUTES.length in `sid` order; NaN where a text value has no code. */
+async function readAttributes(db: DuckDbSession, rows: number): Promise<Float32Array> {
+  const width = ATTRIBUTES.length;
+  const attributes = new Float32Array(rows * width);
+  const column = new Float32Array(2048);
+  const sql = `SELECT ${ATTRIBUTES.map((a) => `coalesce(CAST(${ATTRIBUTE_SOURCE[a]} AS FLOAT), 'NaN'::FLOAT)`).join(', ')}
+FROM series s
+JOIN items i ON i.item_nbr = s.item_nbr
+JOIN stores st ON st.store_nbr = s.store_nbr
+LEFT JOIN codes_family c_family ON c_family.value = i.family
+LEFT JOIN codes_city c_city ON c_city.value = st.city
+LEFT JOIN codes_state c_state ON c_state.value = st.state
+LEFT JOIN codes_type c_type ON c_type.value = st.type
+ORDER BY s.sid`;
+  let first = 0;
+  for await (const chunk of db.chunks(sql)) {
+    const n = chunk.rowCount;
+    for (let a = 0; a < width; a++) {
+      readColumn(chunk, a, 'float32', column);
+      for (let r = 0; r < n; r++) attributes[(first + r) * width + a] = column[r];
+    }
+    first += n;
+  }
+  if (first !== rows) throw new ShelfcastError('INTERNAL', `the attribute query returned ${first} rows for ${rows} store×item pairs`);
+  return attributes;
 }
 
 /** A relation over Parquet files; a list may be empty (zero rows with the staging columns). */
@@ -207,7 +218,7 @@ async function createCategoryCodes(db: DuckDbSession, given: CategoryCodes | und
     const source = attribute === 'family' ? 'items' : 'stores';
     const values =
       given?.[attribute] ??
-      (await db.rows<{ v: string }>(`SELECT DISTINCT ${ident(attribute)} AS v FROM ${source} WHERE ${ident(attribute)} IS NOT NULL ORDER BY v`)).map(
+      (await db.rows<{ v: string }>(`SELECT DISTINCT ${sqlIdent(attribute)} AS v FROM ${source} WHERE ${sqlIdent(attribute)} IS NOT NULL ORDER BY v`)).map(
         (r) => r.v,
       );
     const relation = values.length
@@ -217,52 +228,6 @@ async function createCategoryCodes(db: DuckDbSession, given: CategoryCodes | und
     codes[attribute] = values;
   }
   return codes as CategoryCodes;
-}
-
-/** Where an attribute's value comes from in the assembly query. */
-const ATTRIBUTE_SOURCE: Readonly<Record<Attribute, string>> = {
-  family: 'c_family.code',
-  class: 'i.class',
-  perishable: 'i.perishable',
-  city: 'c_city.code',
-  state: 'c_state.code',
-  type: 'c_type.code',
-  cluster: 'st.cluster',
-};
-
-/** Alias of each level's rows of `series_features` in the assembly query. */
-const LEVEL_ALIAS: Readonly<Record<LevelId, string>> = { store_item: 'si', item: 'it', store_class: 'sc' };
-
-/**
- * One row per pair: the three levels' features under their prefixed names, attributes, labels and weight. The
- * store×item rows are the probe side; every other joined table is small.
- */
-function assemblySql(labels: boolean): string {
-  const float = (expr: string, name: string): string => `CAST(${expr} AS FLOAT) AS ${ident(name)}`;
-  const columns = FEATURE_COLUMNS.map((c) =>
-    'attribute' in c ? float(ATTRIBUTE_SOURCE[c.attribute], c.name) : `${LEVEL_ALIAS[c.level]}.${ident(seriesFeatureName(c.feature))} AS ${ident(c.name)}`,
-  );
-  if (labels) {
-    columns.push(...LABEL_NAMES.map((name) => float(`si.${ident(name)}`, name)));
-    columns.push(float(`CASE WHEN i.perishable = 1 THEN ${PERISHABLE_WEIGHT} ELSE 1 END`, 'weight'));
-  }
-  const levelJoins = LEVELS.slice(1).map((level) => {
-    const index = LEVELS.indexOf(level);
-    const alias = LEVEL_ALIAS[level.id];
-    const on = level.keys.map((k) => `${alias}.${ident(k)} = si.${ident(k)}`).join(' AND ');
-    return `JOIN series_features ${alias} ON ${alias}.level = ${index} AND ${on}`;
-  });
-  return `SELECT si.sid, si.store_nbr, si.item_nbr,
-  ${columns.join(',\n  ')}
-FROM series_features si
-${levelJoins.join('\n')}
-JOIN items i ON i.item_nbr = si.item_nbr
-JOIN stores st ON st.store_nbr = si.store_nbr
-LEFT JOIN codes_family c_family ON c_family.value = i.family
-LEFT JOIN codes_city c_city ON c_city.value = st.city
-LEFT JOIN codes_state c_state ON c_state.value = st.state
-LEFT JOIN codes_type c_type ON c_type.value = st.type
-WHERE si.level = 0`;
 }
 
 function describeFiles(files: string | readonly string[]): string {
