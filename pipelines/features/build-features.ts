@@ -125,23 +125,34 @@ function registerFeatureRows(db: DuckDbSession, name: string, featureRows: Featu
   const width = featureRows.width;
   const horizon = LABEL_NAMES.length;
   const batch = DUCKDB_VECTOR_SIZE;
-  const values = new Float32Array(batch * width);
   const labelValues = new Float32Array(batch * horizon);
   const labelColumn = new Float32Array(batch);
   const weight = new Float32Array(batch);
   const { storeNbr, itemNbr } = featureRows.keys;
+  // The reader asks for a chunk from its own thread and writes it while this thread is idle. So the next batch
+  // is computed right after a chunk is handed over, and the two overlap; the buffers take turns.
+  const buffers = [new Float32Array(batch * width), new Float32Array(batch * width)];
+  let ready: { readonly first: number; readonly values: Float32Array } | undefined;
+  const compute = (from: number, values: Float32Array): void => {
+    featureRows.fillColumns(from, Math.min(batch, featureRows.rows - from), values);
+  };
   let first = 0;
   db.registerChunkSource(name, columns, {
     start: () => {
       first = 0;
+      ready = undefined;
     },
     next: (chunk) => {
       const n = Math.min(batch, featureRows.rows - first);
       chunk.rowCount = n;
       if (n === 0) return;
+      let values = ready?.first === first ? ready.values : undefined;
+      if (!values) {
+        values = buffers[0];
+        compute(first, values);
+      }
       writeColumn(chunk, 0, 'int32', storeNbr.subarray(first, first + n));
       writeColumn(chunk, 1, 'int32', itemNbr.subarray(first, first + n));
-      featureRows.fillColumns(first, n, values);
       for (let c = 0; c < width; c++) writeColumn(chunk, 2 + c, 'float32', values.subarray(c * n, (c + 1) * n), true);
       if (labels) {
         featureRows.fillLabels(first, n, labelValues, weight);
@@ -153,6 +164,16 @@ function registerFeatureRows(db: DuckDbSession, name: string, featureRows: Featu
         writeColumn(chunk, 2 + width + horizon, 'float32', weight.subarray(0, n));
       }
       first += n;
+      const following = first;
+      const spare = values === buffers[0] ? buffers[1] : buffers[0];
+      ready = undefined;
+      if (following < featureRows.rows) {
+        setImmediate(() => {
+          if (first !== following) return;
+          compute(following, spare);
+          ready = { first: following, values: spare };
+        });
+      }
     },
   });
   return columns.length;
