@@ -5,9 +5,12 @@
  * (bench/peers/pandas_features.py, the 1st-place kernel's unstack pivot), measure wall time, CPU time and peak
  * RSS of each, and cross-check the files column by column. The peer also runs with a faster hand-written pivot
  * (`--pivot scatter`), reported separately, to show how much of the ratio hangs on how the pivot is written.
- * Results go to bench/out/features.json and markdown tables on stdout.
+ * Results go to bench/out/features-<target>.json and markdown tables on stdout.
  *
- * Usage: node --import tsx bench/features.ts [--scales medium,full] [--repeats N] [--no-check]
+ * With `--target memory` both sides build the table in memory and write nothing (shelfcast's form for
+ * training, the peer's final DataFrame); the default `--target file` writes and cross-checks the Parquet files.
+ *
+ * Usage: node --import tsx bench/features.ts [--scales medium,full] [--repeats N] [--no-check] [--target file|memory]
  *        node --import tsx bench/features.ts --check     (the small scale, cross-check only, no timing table)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +39,8 @@ interface Options {
   readonly check: boolean;
   /** Cross-check only: no timing table. */
   readonly checkOnly: boolean;
+  /** Where the table goes: a Parquet file, or nowhere (built in memory only). */
+  readonly target: 'file' | 'memory';
 }
 
 /** How one side is run and how its output is read. */
@@ -77,7 +82,9 @@ function parseOptions(args: readonly string[]): Options {
   const scales = (value('--scales') ?? (checkOnly ? 'small' : 'medium,full')).split(',').filter(Boolean);
   const repeats = Number(value('--repeats') ?? '1');
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats ${value('--repeats')}: expected a whole number ≥ 1`);
-  return { scales, repeats, check: !args.includes('--no-check'), checkOnly };
+  const target = value('--target') ?? 'file';
+  if (target !== 'file' && target !== 'memory') throw new Error(`--target ${target}: expected file or memory`);
+  return { scales, repeats, check: target === 'file' && !args.includes('--no-check'), checkOnly, target };
 }
 
 /** The lake of a scale, generated and ingested unless it is already complete (its ledger is written last). */
@@ -150,10 +157,11 @@ function fastest(runs: readonly Run[]): Run | undefined {
 }
 
 /** The command of each side at one scale and origin. */
-function sidesFor(scale: string, lake: string, origin: string): Record<SideName, Side> {
+function sidesFor(scale: string, lake: string, origin: string, target: Options['target']): Record<SideName, Side> {
   const file = (name: SideName): string => join(OUT, `features-${scale}-${name}.parquet`);
+  const out = (name: SideName): string[] => (target === 'file' ? ['--out', file(name)] : []);
   const pandas = (name: SideName, pivot: string): Side => ({
-    argv: [PYTHON, 'bench/peers/pandas_features.py', '--lake', lake, '--origin', origin, '--out', file(name), '--pivot', pivot],
+    argv: [PYTHON, 'bench/peers/pandas_features.py', '--lake', lake, '--origin', origin, ...out(name), '--pivot', pivot],
     out: file(name),
     timeoutSeconds: PEER_TIMEOUT_SECONDS,
     rows: (stdout) => Number(stdout.trim().split(' ')[0]),
@@ -161,7 +169,7 @@ function sidesFor(scale: string, lake: string, origin: string): Record<SideName,
   });
   return {
     shelfcast: {
-      argv: [...CLI, '--json', '--log-level', 'info', '--lake', lake, 'features', '--origin', origin, '--out', file('shelfcast')],
+      argv: [...CLI, '--json', '--log-level', 'info', '--lake', lake, 'features', '--origin', origin, ...out('shelfcast')],
       out: file('shelfcast'),
       rows: (stdout) => (JSON.parse(stdout) as { rows: number }).rows,
       steps: shelfcastSteps,
@@ -176,7 +184,7 @@ async function benchScale(scale: string, options: Options): Promise<ScaleResult>
   const lastDay = partitionDates(lake, 'train').at(-1);
   if (!lastDay) throw new Error(`${lake} holds no staged sales`);
   const origin = addDays(lastDay, 1);
-  const sides = sidesFor(scale, lake, origin);
+  const sides = sidesFor(scale, lake, origin, options.target);
   warmPageCache(lake, origin);
 
   const runs: Record<SideName, Run[]> = { shelfcast: [], pandas: [], 'pandas-scatter': [] };
@@ -275,9 +283,9 @@ async function main(): Promise<void> {
     return;
   }
   const machine = machineDescription();
-  writeFileSync(join(OUT, 'features.json'), JSON.stringify({ machine, repeats: options.repeats, results }, null, 2));
+  writeFileSync(join(OUT, `features-${options.target}.json`), JSON.stringify({ machine, target: options.target, repeats: options.repeats, results }, null, 2));
   console.log(
-    [`Machine: ${machine}`, '', markdownTable(results, 'pandas'), '', markdownTable(results, 'pandas-scatter'), '', stepLines(results)].join('\n'),
+    [`Machine: ${machine}; target: ${options.target}`, '', markdownTable(results, 'pandas'), '', markdownTable(results, 'pandas-scatter'), '', stepLines(results)].join('\n'),
   );
 }
 

@@ -270,7 +270,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lake", required=True)
     parser.add_argument("--origin", required=True, type=date.fromisoformat)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out", help="Parquet file to write; without it the table is built in memory only")
     parser.add_argument("--pivot", choices=sorted(PIVOTS), default="unstack",
                         help="unstack: the kernel's pivot (default); scatter: a faster hand-written one")
     args = parser.parse_args()
@@ -283,8 +283,9 @@ def main() -> None:
     table = feature_table(x, p, inputs)
     del x, p
     steps.done("features")
-    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), args.out, compression="zstd")
-    steps.done("write parquet")
+    if args.out:
+        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), args.out, compression="zstd")
+        steps.done("write parquet")
     print(len(table), table.shape[1])
 
 

@@ -41,7 +41,8 @@ export type FeatureFileFormat = 'parquet' | 'csv';
  * @example const table = await buildFeatures(tables, { origin: '2017-07-26', labels: true }, { cacheDir })
  */
 export async function buildFeatures(tables: StagingTables, params: FeatureParams, deps: FeatureDeps): Promise<FeatureTable> {
-  const prepared = await withDatabase(deps, (db, logger) => prepareFeatures(db, tables, params, stepLogger(logger, params.origin)));
+  const onStep = stepLogger(deps.logger ?? silentLogger, params.origin);
+  const prepared = await withDatabase(deps, (db) => prepareFeatures(db, tables, params, onStep));
   const { featureRows, rows } = prepared;
   const values = new Float32Array(rows * featureRows.width);
   featureRows.fill(0, rows, values);
@@ -52,7 +53,7 @@ export async function buildFeatures(tables: StagingTables, params: FeatureParams
     weight = new Float32Array(rows);
     featureRows.fillLabels(0, rows, labels, weight);
   }
-  (deps.logger ?? silentLogger).info({ origin: params.origin, step: 'series features', rows }, 'features: computed');
+  onStep('series features', { rows });
   return {
     origin: params.origin,
     lastObservedDay: prepared.lastObservedDay,
@@ -76,8 +77,8 @@ export async function buildFeatures(tables: StagingTables, params: FeatureParams
 export async function writeFeatures(tables: StagingTables, params: FeatureParams, path: string, deps: FeatureDeps): Promise<FeatureFileSummary> {
   const format = featureFileFormat(path);
   const started = performance.now();
-  return withDatabase(deps, async (db, logger) => {
-    const onStep = stepLogger(logger, params.origin);
+  return withDatabase(deps, async (db) => {
+    const onStep = stepLogger(deps.logger ?? silentLogger, params.origin);
     const prepared = await prepareFeatures(db, tables, params, onStep);
     const columns = registerFeatureRows(db, 'feature_rows', prepared.featureRows, Boolean(params.labels));
     const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`);
@@ -189,8 +190,7 @@ export function featureFileFormat(path: string): FeatureFileFormat {
   throw new UsageError(`--out ${path}: expected a file name ending in .parquet or .csv`);
 }
 
-async function withDatabase<T>(deps: FeatureDeps, work: (db: DuckDbSession, logger: Logger) => Promise<T>): Promise<T> {
-  const logger = deps.logger ?? silentLogger;
+async function withDatabase<T>(deps: FeatureDeps, work: (db: DuckDbSession) => Promise<T>): Promise<T> {
   const workDir = await createWorkDir(deps.cacheDir, 'features');
   let db: DuckDbSession | undefined;
   try {
@@ -199,7 +199,7 @@ async function withDatabase<T>(deps: FeatureDeps, work: (db: DuckDbSession, logg
       threads: deps.duckdb?.threads ?? 2,
       tempDirectory: join(workDir, 'duckdb-tmp'),
     });
-    return await work(db, logger);
+    return await work(db);
   } finally {
     db?.close();
     await removeWorkDir(workDir);
