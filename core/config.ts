@@ -17,8 +17,16 @@ const envSchema = z.object({
   SHELFCAST_RUNS_DIR: z.string().min(1).default('./runs'),
   SHELFCAST_LOG_LEVEL: logLevel.default('info'),
   SHELFCAST_MODEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"').default('favorita-unit-sales'),
-  SHELFCAST_MONITORING_DB: z.string().min(1).optional(),
-  MLFLOW_TRACKING_URI: z.string().url('expected a URL such as http://127.0.0.1:5000').optional(),
+  SHELFCAST_MONITORING_DB: z.string().min(1).default('./.shelfcast/monitoring.duckdb'),
+  SHELFCAST_ADMIN_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
+  MLFLOW_TRACKING_URI: z
+    .string()
+    .url('expected a URL such as http://127.0.0.1:5000')
+    .refine((v) => /^https?:\/\//i.test(v), { message: 'expected an http:// or https:// URL of a tracking server' })
+    .optional(),
+  MLFLOW_TRACKING_USERNAME: z.string().min(1).optional(),
+  MLFLOW_TRACKING_PASSWORD: z.string().min(1).optional(),
+  MLFLOW_TRACKING_TOKEN: z.string().min(1).optional(),
   PREFECT_API_URL: z.string().url('expected a URL such as http://127.0.0.1:4200/api').optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   AWS_ENDPOINT_URL_S3: z.string().url('expected a URL such as http://127.0.0.1:9000').optional(),
@@ -26,6 +34,14 @@ const envSchema = z.object({
 });
 
 export type EnvConfig = z.infer<typeof envSchema>;
+
+/** Settings whose values never appear in an error message. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['SHELFCAST_ADMIN_TOKEN', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN']);
+
+/** How shelfcast authenticates to the tracking server: HTTP basic or a bearer token, as MLflow's own clients do. */
+export type MlflowAuth =
+  | { readonly kind: 'basic'; readonly username: string; readonly password: string }
+  | { readonly kind: 'bearer'; readonly token: string };
 
 /** The fully defaulted, frozen configuration that entry points hand down; nothing below reads process.env. */
 export interface Config {
@@ -35,8 +51,13 @@ export interface Config {
   readonly runsDir: string;
   readonly logLevel: z.infer<typeof logLevel>;
   readonly modelName: string;
-  readonly monitoringDb?: string;
+  /** The embedded monitoring store (a DuckDB file): the prediction log and monitoring results. */
+  readonly monitoringDb: string;
+  /** Bearer token that guards the API's admin endpoints; they are disabled without one. */
+  readonly adminToken?: string;
   readonly mlflowTrackingUri?: string;
+  /** From MLFLOW_TRACKING_USERNAME/PASSWORD (basic, preferred when both kinds are set, as in MLflow) or MLFLOW_TRACKING_TOKEN. */
+  readonly mlflowAuth?: MlflowAuth;
   readonly prefectApiUrl?: string;
   readonly s3: { readonly region: string; readonly endpoint?: string };
 }
@@ -56,7 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'configuration');
-    throw new ConfigError(`${name}=${JSON.stringify(merged[name] ?? '')}: ${issue.message}`);
+    const shown = SECRET_KEYS.has(name) ? '(hidden)' : JSON.stringify(merged[name] ?? '');
+    throw new ConfigError(`${name}=${shown}: ${issue.message}`);
   }
   const c = parsed.data;
   return Object.freeze({
@@ -66,10 +88,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.SHELFCAST_LOG_LEVEL,
     modelName: c.SHELFCAST_MODEL_NAME,
     monitoringDb: c.SHELFCAST_MONITORING_DB,
+    adminToken: c.SHELFCAST_ADMIN_TOKEN,
     mlflowTrackingUri: c.MLFLOW_TRACKING_URI,
+    mlflowAuth: mlflowAuthFrom(c),
     prefectApiUrl: c.PREFECT_API_URL,
     s3: Object.freeze({ region: c.AWS_REGION, endpoint: c.AWS_ENDPOINT_URL_S3 ?? c.AWS_ENDPOINT_URL }),
   });
+}
+
+function mlflowAuthFrom(c: EnvConfig): MlflowAuth | undefined {
+  const user = c.MLFLOW_TRACKING_USERNAME;
+  const password = c.MLFLOW_TRACKING_PASSWORD;
+  if ((user === undefined) !== (password === undefined)) {
+    const missing = user === undefined ? 'MLFLOW_TRACKING_USERNAME' : 'MLFLOW_TRACKING_PASSWORD';
+    throw new ConfigError(`${missing} is not set: basic auth to the tracking server needs both MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD`);
+  }
+  if (user !== undefined && password !== undefined) return Object.freeze({ kind: 'basic', username: user, password });
+  if (c.MLFLOW_TRACKING_TOKEN !== undefined) return Object.freeze({ kind: 'bearer', token: c.MLFLOW_TRACKING_TOKEN });
+  return undefined;
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

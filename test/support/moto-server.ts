@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { freeLoopbackPort } from '../../core/loopback-port.js';
 import { venvBin } from '../../core/python-env.js';
 
 /** A running S3-compatible server (moto) on loopback. */
@@ -13,17 +13,7 @@ export interface MotoServer {
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = (): Promise<number> => freeLoopbackPort();
 
 /**
  * Starts `moto_server` from the project's Python environment on a free loopback port and waits until it
