@@ -3,9 +3,12 @@ import { Command, CommanderError } from 'commander';
 import { exitCodeFor, ShelfcastError } from '../core/errors.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerIngestCommand } from './commands/ingest.js';
+import { registerModelsCommands } from './commands/models.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerFeaturesCommand } from './commands/features.js';
 import { registerPredictCommand } from './commands/predict.js';
+import { registerRunsCommands } from './commands/runs.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerTrainCommand } from './commands/train.js';
 import { registerTuneCommand } from './commands/tune.js';
 
@@ -24,6 +27,9 @@ export function buildProgram(): Command {
   registerTrainCommand(program);
   registerPredictCommand(program);
   registerTuneCommand(program);
+  registerModelsCommands(program);
+  registerRunsCommands(program);
+  registerServeCommand(program);
   registerDemoCommand(program);
   return program;
 }

@@ -4,19 +4,24 @@ import { ConfigError } from './errors.js';
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
+/** A local directory or an S3 location. */
+const directoryOrS3 = z
+  .string()
+  .min(1)
+  .refine((v) => !v.startsWith('s3://') || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v), {
+    message: 'expected a directory or s3://bucket[/prefix] with a valid bucket name',
+  });
+
 /** The settings shelfcast reads from the environment, with their defaults (DESIGN.md, CLI surface). */
 const envSchema = z.object({
-  SHELFCAST_LAKE: z
-    .string()
-    .min(1)
-    .refine((v) => !v.startsWith('s3://') || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v), {
-      message: 'expected a directory or s3://bucket[/prefix] with a valid bucket name',
-    })
-    .default('./lake'),
+  SHELFCAST_LAKE: directoryOrS3.default('./lake'),
   SHELFCAST_CACHE_DIR: z.string().min(1).default('./.shelfcast/cache'),
   SHELFCAST_RUNS_DIR: z.string().min(1).default('./runs'),
   SHELFCAST_LOG_LEVEL: logLevel.default('info'),
   SHELFCAST_MODEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"').default('favorita-unit-sales'),
+  SHELFCAST_EXPERIMENT: z.string().min(1).max(500).default('shelfcast'),
+  SHELFCAST_MLFLOW_DIR: z.string().min(1).default('./mlruns'),
+  SHELFCAST_MLFLOW_ARTIFACTS: directoryOrS3.optional(),
   SHELFCAST_MONITORING_DB: z.string().min(1).default('./.shelfcast/monitoring.duckdb'),
   SHELFCAST_ADMIN_TOKEN: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
   MLFLOW_TRACKING_URI: z
@@ -51,6 +56,13 @@ export interface Config {
   readonly runsDir: string;
   readonly logLevel: z.infer<typeof logLevel>;
   readonly modelName: string;
+  /** The MLflow experiment training runs are logged to. */
+  readonly experimentName: string;
+  /**
+   * The embedded tracking server, used when MLFLOW_TRACKING_URI is not set: its data directory (sqlite store,
+   * server state and log) and where it keeps artifacts (default `<dir>/artifacts`, or s3://bucket/prefix).
+   */
+  readonly mlflowEmbedded: { readonly dir: string; readonly artifacts?: string };
   /** The embedded monitoring store (a DuckDB file): the prediction log and monitoring results. */
   readonly monitoringDb: string;
   /** Bearer token that guards the API's admin endpoints; they are disabled without one. */
@@ -87,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runsDir: c.SHELFCAST_RUNS_DIR,
     logLevel: c.SHELFCAST_LOG_LEVEL,
     modelName: c.SHELFCAST_MODEL_NAME,
+    experimentName: c.SHELFCAST_EXPERIMENT,
+    mlflowEmbedded: Object.freeze({ dir: c.SHELFCAST_MLFLOW_DIR, artifacts: c.SHELFCAST_MLFLOW_ARTIFACTS }),
     monitoringDb: c.SHELFCAST_MONITORING_DB,
     adminToken: c.SHELFCAST_ADMIN_TOKEN,
     mlflowTrackingUri: c.MLFLOW_TRACKING_URI,

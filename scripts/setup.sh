@@ -51,9 +51,27 @@ if [[ ! -x .venv/bin/python ]] || [[ "$(cat .venv/.requirements.sha256 2>/dev/nu
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q --no-deps -r requirements.txt
   .venv/bin/python -m pip check >/dev/null || { .venv/bin/python -m pip check; exit 1; }
-  .venv/bin/python -c 'import lightgbm, mlflow, prefect, evidently, moto, pandas' \
+  .venv/bin/python -c 'import lightgbm, mlflow, onnx, prefect, evidently, moto, pandas' \
     || { say "the Python environment does not import cleanly"; exit 1; }
   echo "$req_hash" > .venv/.requirements.sha256
+fi
+
+# --- test tools -------------------------------------------------------------------------------------------
+# hadolint, checkov and schemathesis, in a venv of their own (requirements-tools.txt says why), for the tests.
+if (( want_test )); then
+  tools_hash=$(sha256sum requirements-tools.txt | cut -d' ' -f1)
+  if [[ ! -x .venv-tools/bin/python ]] || [[ "$(cat .venv-tools/.requirements.sha256 2>/dev/null)" != "$tools_hash" ]]; then
+    say "creating .venv-tools from requirements-tools.txt"
+    rm -rf .venv-tools
+    "${SHELFCAST_PYTHON:-python3}" -m venv .venv-tools
+    .venv-tools/bin/python -m pip install -q --upgrade pip
+    .venv-tools/bin/python -m pip install -q --no-deps -r requirements-tools.txt
+    .venv-tools/bin/python -m pip check >/dev/null || { .venv-tools/bin/python -m pip check; exit 1; }
+    for tool in hadolint checkov schemathesis; do
+      [[ -x .venv-tools/bin/$tool ]] || { say ".venv-tools lacks $tool"; exit 1; }
+    done
+    echo "$tools_hash" > .venv-tools/.requirements.sha256
+  fi
 fi
 
 # --- compiled CLI -----------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataError, UsageError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { noProgress, type ProgressFactory } from '../core/progress.js';
 import type { Lake } from '../core/storage/lake.js';
-import { shelfcastVersion } from '../core/version.js';
+import { shelfcastVersion, sourceCommit } from '../core/version.js';
 import {
   addDays,
   buildFeatures,
@@ -19,7 +19,7 @@ import {
   type FeatureTable,
 } from '../pipelines/features/index.js';
 import { formatBacktestReport, improvementOver } from './bundle/backtest-report.js';
-import { checkOnnxParity, writeRunBundle, type RunManifest } from './bundle/index.js';
+import { checkOnnxParity, mlflowModelFiles, projectModelEnvironment, RUN_FILES, writeRunBundle, type ModelEnvironment, type RunManifest } from './bundle/index.js';
 import { fourteenDayMeanForecast, nwrmsle, type HorizonScores } from './evaluation/index.js';
 import {
   DEFAULT_TRAINING_SETTINGS,
@@ -54,6 +54,8 @@ export interface TrainRunDeps {
   readonly logger?: Logger;
   readonly progress?: ProgressFactory;
   readonly library?: LightGbmLibrary;
+  /** The Python environment the MLmodel file names; by default the project venv's (projectModelEnvironment). */
+  readonly modelEnvironment?: ModelEnvironment;
 }
 
 /** What a training run produced. */
@@ -95,6 +97,7 @@ export async function trainRun(options: TrainRunOptions, deps: TrainRunDeps): Pr
   logger.info({ runId, ...origins, dataWindow }, 'train: origins');
 
   const library = deps.library ?? LightGbmLibrary.open();
+  const modelEnvironment = deps.modelEnvironment ?? projectModelEnvironment();
   const { validationTable, trainingTables } = await originTables(origins, deps);
   const categories = validationTable.categories;
 
@@ -165,13 +168,24 @@ export async function trainRun(options: TrainRunOptions, deps: TrainRunDeps): Pr
     parityMaxAbsDiff: parity.maxAbsDiff,
     pastPromotionPlans,
   });
+  const createdAt = new Date().toISOString();
+  const mlflowModel = mlflowModelFiles({
+    onnxFile: RUN_FILES.onnx,
+    featureCount: validation.nCols,
+    outputs: validation.horizons,
+    environment: modelEnvironment,
+    createdAt,
+    modelUuid: randomUUID().replace(/-/g, ''),
+    metadata: { shelfcast_run_id: runId, validation_origin: origins.validation, test_origin: origins.test, last_observed_day: lastObservedDay },
+  });
   const manifest = await writeRunBundle(dir, {
     manifest: {
       format: 'shelfcast-run',
       formatVersion: 1,
       runId,
-      createdAt: new Date().toISOString(),
+      createdAt,
       shelfcastVersion: shelfcastVersion(),
+      sourceCommit: sourceCommit(),
       lake: deps.lake.location,
       lastObservedDay,
       origins: { ...origins, training: [...origins.training], refit: origins.refit && [...origins.refit] },
@@ -206,6 +220,7 @@ export async function trainRun(options: TrainRunOptions, deps: TrainRunDeps): Pr
       horizons: scored.map((m) => m.curve),
     },
     report,
+    mlflowModel,
   });
   logger.info({ dir, seconds: manifest.seconds }, 'train: run written');
   return { dir, manifest };
@@ -273,7 +288,8 @@ function coversForecastDays(planDates: readonly string[], origins: RunOrigins): 
   return true;
 }
 
-async function featuresAt(origin: string, deps: Pick<TrainRunDeps, 'lake' | 'cacheDir'>, logger: Logger, categories?: CategoryCodes): Promise<FeatureTable> {
+/** The labelled feature table at one origin as training builds it (categories: reuse another table's codes). */
+export async function featuresAt(origin: string, deps: Pick<TrainRunDeps, 'lake' | 'cacheDir'>, logger: Logger, categories?: CategoryCodes): Promise<FeatureTable> {
   const started = performance.now();
   const tables = await stagingTablesFromLake(deps.lake, origin);
   const table = await buildFeatures(tables, { origin, labels: true, categories }, { cacheDir: deps.cacheDir, logger: logger.child({}, { level: 'warn' }) });

@@ -5,9 +5,11 @@ import { runDemo, type DemoResult } from '../../pipelines/flows/demo.js';
 import { formatIngestReport } from '../../pipelines/ingest/index.js';
 import { formatProfile } from '../../pipelines/profile/index.js';
 import { isScaleName, MAX_PLAN_HISTORY_DAYS, SCALE_NAMES } from '../../pipelines/synthetic/index.js';
+import { trackRun } from '../../training/tracking/index.js';
 import { contextFor } from '../context.js';
 import { parsePositiveInt, parseWholeNumber } from '../parse-flags.js';
 import { formatSubmissionReport } from './predict.js';
+import { formatTrackingOutcome } from './tracking-output.js';
 import { collect, formatTrainResult, parameterOverrides } from './train.js';
 
 interface DemoFlags {
@@ -19,6 +21,7 @@ interface DemoFlags {
   param: string[];
   maxRounds: string;
   runsDir?: string;
+  track: boolean;
 }
 
 /** What the demo printed, step by step. */
@@ -34,10 +37,14 @@ export function formatDemoResult(result: DemoResult, flags: Pick<DemoFlags, 'dat
     '',
     formatTrainResult(result.trained),
     '',
+    ...(result.tracked ? [formatTrackingOutcome(result.tracked), ''] : []),
     formatSubmissionReport(result.submission),
     '',
     `Next: open ${result.trained.dir}/report.md for the backtest; \`shelfcast tune --trials 20\` searches better parameters;`,
     `\`shelfcast ingest --source ${flags.data}/daily\` loads the daily drops after the Kaggle period.`,
+    ...(result.tracked?.status === 'published'
+      ? [`In MLflow (${result.tracked.uiUrl}): experiment ${result.tracked.result.experimentName} compares runs; \`shelfcast models list\` shows the model's versions.`]
+      : []),
   ].join('\n');
 }
 
@@ -54,6 +61,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--param <name=value>', 'LightGBM parameter over the 1st-place defaults (repeatable)', collect, [])
     .option('--max-rounds <n>', 'most boosting rounds per horizon', '5000')
     .option('--runs-dir <dir>', 'where run directories go (env SHELFCAST_RUNS_DIR, default ./runs)')
+    .option('--no-track', 'do not log the run to MLflow (MLFLOW_TRACKING_URI, else a local server)')
     .action(async (flags: DemoFlags, cmd: Command) => {
       if (!isScaleName(flags.scale)) throw new UsageError(`--scale ${flags.scale}: expected one of ${SCALE_NAMES.join(', ')}`);
       const seed = parseWholeNumber('--seed', flags.seed);
@@ -69,7 +77,13 @@ export function registerDemoCommand(program: Command): void {
       try {
         const result = await runDemo(
           { scale: flags.scale, seed, dataDir: flags.data, daily, planHistory, training },
-          { config: ctx.config, lake, logger: ctx.logger, progress: ctx.progress },
+          {
+            config: ctx.config,
+            lake,
+            logger: ctx.logger,
+            progress: ctx.progress,
+            track: flags.track ? (dir) => trackRun(dir, { config: ctx.config, lake, logger: ctx.logger }) : undefined,
+          },
         );
         ctx.print(result, () => formatDemoResult(result, flags));
       } finally {

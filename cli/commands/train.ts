@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { openLake } from '../../core/storage/open-lake.js';
 import type { LightGbmParams, LightGbmParamValue } from '../../training/lightgbm/index.js';
+import { trackRun } from '../../training/tracking/index.js';
 import { trainRun, type TrainRunResult } from '../../training/train-run.js';
 import { contextFor } from '../context.js';
+import { formatTrackingOutcome } from './tracking-output.js';
 import { parsePositiveInt } from '../parse-flags.js';
 
 /** The flags of `train` as commander hands them over. */
@@ -17,6 +19,7 @@ export interface TrainFlags {
   threads?: string;
   refit?: boolean;
   runsDir?: string;
+  track: boolean;
 }
 
 /**
@@ -87,7 +90,8 @@ export function registerTrainCommand(program: Command): void {
   const command = program
     .command('train')
     .description('train one LightGBM booster per horizon (t … t+15) at the default origins, score, export ONNX, write a run directory')
-    .option('--refit', 'retrain the final boosters on the latest origins (validation included) with the found round counts');
+    .option('--refit', 'retrain the final boosters on the latest origins (validation included) with the found round counts')
+    .option('--no-track', 'do not log the run to MLflow (MLFLOW_TRACKING_URI, else a local server); `shelfcast runs publish DIR` can later');
   addTrainingOptions(command, 'where run directories go').action(async (flags: TrainFlags, cmd: Command) => {
     const ctx = contextFor(cmd);
     const params = parameterOverrides(flags);
@@ -104,7 +108,9 @@ export function registerTrainCommand(program: Command): void {
         },
         { lake, cacheDir: ctx.config.cacheDir, logger: ctx.logger, progress: ctx.progress },
       );
-      ctx.print(result, () => formatTrainResult(result));
+      // The run directory is complete here: a tracker failure is reported, and the command still succeeds.
+      const tracking = flags.track ? await trackRun(result.dir, { config: ctx.config, lake, logger: ctx.logger }) : undefined;
+      ctx.print({ ...result, tracking }, () => [formatTrainResult(result), ...(tracking ? [formatTrackingOutcome(tracking)] : [])].join('\n'));
     } finally {
       lake.close();
     }

@@ -7,6 +7,7 @@ import { ingest, type IngestReport } from '../ingest/index.js';
 import { profileLake, type LakeProfile } from '../profile/index.js';
 import { generateDataset, type GenerateSummary, type ScaleName } from '../synthetic/index.js';
 import { predictSubmission, type SubmissionReport } from '../../serving/submission/predict-submission.js';
+import type { TrackingOutcome } from '../../training/tracking/index.js';
 import { trainRun, type TrainRunOptions, type TrainRunResult } from '../../training/train-run.js';
 
 /** What the demo runs on: a synthetic data set of one scale and seed, written to `dataDir`. */
@@ -27,6 +28,8 @@ export interface DemoDeps {
   readonly lake: Lake;
   readonly logger: Logger;
   readonly progress?: ProgressFactory;
+  /** Logs and registers the run directory (see trackRun); the demo skips tracking without it. */
+  readonly track?: (runDir: string) => Promise<TrackingOutcome>;
 }
 
 /** The result of each step, in order. */
@@ -35,12 +38,14 @@ export interface DemoResult {
   readonly ingested: IngestReport;
   readonly profile: LakeProfile;
   readonly trained: TrainRunResult;
+  readonly tracked?: TrackingOutcome;
   readonly submission: SubmissionReport;
 }
 
 /**
  * The main job on embedded defaults: generate Kaggle-schema data, ingest it into the lake, profile the lake,
- * train the 16 horizon boosters, and write a Kaggle submission for the generated test file. Safe to run again:
+ * train the 16 horizon boosters, log and register them in the tracker, and write a Kaggle submission for the
+ * generated test file. Safe to run again:
  * the generator is deterministic, so a second ingest finds every file already loaded, and each training run
  * gets a new run directory.
  */
@@ -56,10 +61,15 @@ export async function runDemo(options: DemoOptions, deps: DemoDeps): Promise<Dem
   const profile = await profileLake({ lake: deps.lake, cacheDir: deps.config.cacheDir });
   deps.logger.info({ step: 'train', runsDir: options.training.runsDir }, 'demo: training');
   const trained = await trainRun(options.training, { lake: deps.lake, cacheDir: deps.config.cacheDir, logger: deps.logger, progress });
+  let tracked: TrackingOutcome | undefined;
+  if (deps.track) {
+    deps.logger.info({ step: 'track', run: trained.dir }, 'demo: logging the run to MLflow');
+    tracked = await deps.track(trained.dir);
+  }
   deps.logger.info({ step: 'predict', run: trained.dir }, 'demo: writing a submission');
   const submission = await predictSubmission(
     { runDir: trained.dir, testFile: join(options.dataDir, 'test.csv'), out: `${trained.dir}-submission.csv` },
     { lake: deps.lake, cacheDir: deps.config.cacheDir, logger: deps.logger },
   );
-  return { generated, ingested, profile, trained, submission };
+  return { generated, ingested, profile, trained, tracked, submission };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { DuckDbSession, sqlString } from '../../core/duckdb-session.js';
@@ -14,11 +14,11 @@ import {
   FEATURE_NAMES,
   isIsoDate,
   stagingTablesFromLake,
-  type CategoryCodes,
 } from '../../pipelines/features/index.js';
 import { loadTyped } from '../../pipelines/ingest/load-typed.js';
 import { HORIZON_DAYS } from '../../pipelines/schema/kaggle-schema.js';
 import { OnnxForecaster, readRunBundle, RUN_FILES } from '../../training/bundle/index.js';
+import { readRunCategories } from '../model/run-feature-spec.js';
 
 export interface PredictSubmissionOptions {
   /** A run directory written by `shelfcast train`. */
@@ -61,13 +61,7 @@ export async function predictSubmission(options: PredictSubmissionOptions, deps:
   checkOutPath(options.out);
   if (!existsSync(options.testFile)) throw new UsageError(`--test ${options.testFile}: no such file`);
   const bundle = await readRunBundle(options.runDir);
-  const spec = JSON.parse(await readFile(bundle.path(RUN_FILES.featureSpec), 'utf8')) as { features: { name: string }[]; categories: CategoryCodes };
-  const specNames = spec.features.map((f) => f.name);
-  if (specNames.length !== FEATURE_NAMES.length || specNames.some((n, i) => n !== FEATURE_NAMES[i])) {
-    throw new DataError(`the run in ${options.runDir} was trained on another feature set than this shelfcast builds; retrain it`, {
-      file: bundle.path(RUN_FILES.featureSpec),
-    });
-  }
+  const categories = await readRunCategories(bundle);
 
   const workDir = await createWorkDir(deps.cacheDir, 'predict');
   const db = await DuckDbSession.open({ memoryLimit: '2GB', threads: 2, tempDirectory: join(workDir, 'duckdb-tmp') });
@@ -83,7 +77,7 @@ export async function predictSubmission(options: PredictSubmissionOptions, deps:
     // The lake's plans of past days (if any) and the test file as the plan of the forecast days.
     const tables = await stagingTablesFromLake(deps.lake, origin, { planDaysBefore: origin });
     const pastPlans = typeof tables.promotionPlan === 'string' ? [tables.promotionPlan] : (tables.promotionPlan ?? []);
-    const features = await buildFeatures({ ...tables, promotionPlan: [...pastPlans, plan] }, { origin, categories: spec.categories }, { cacheDir: deps.cacheDir, logger: logger.child({}, { level: 'warn' }) });
+    const features = await buildFeatures({ ...tables, promotionPlan: [...pastPlans, plan] }, { origin, categories }, { cacheDir: deps.cacheDir, logger: logger.child({}, { level: 'warn' }) });
     const forecaster = await OnnxForecaster.load(bundle.path(RUN_FILES.onnx), FEATURE_NAMES.length);
     let forecast: Float32Array;
     try {

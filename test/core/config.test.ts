@@ -13,7 +13,15 @@ describe('loadConfig', () => {
     expect(c.logLevel).toBe('info');
     expect(c.mlflowTrackingUri).toBeUndefined();
     expect(c.s3.region).toBe('us-east-1');
+    expect(c.experimentName).toBe('shelfcast');
+    expect(c.mlflowEmbedded).toEqual({ dir: './mlruns', artifacts: undefined });
     expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads the tracking settings and checks the embedded server’s artifact location', () => {
+    const c = loadConfig({ SHELFCAST_EXPERIMENT: 'favorita', SHELFCAST_MLFLOW_DIR: '/srv/mlflow', SHELFCAST_MLFLOW_ARTIFACTS: 's3://my-bucket/mlflow' });
+    expect(c).toMatchObject({ experimentName: 'favorita', mlflowEmbedded: { dir: '/srv/mlflow', artifacts: 's3://my-bucket/mlflow' } });
+    expect(() => loadConfig({ SHELFCAST_MLFLOW_ARTIFACTS: 's3://Bad_Bucket' })).toThrow(/SHELFCAST_MLFLOW_ARTIFACTS="s3:\/\/Bad_Bucket": expected a directory or s3:\/\/bucket/);
   });
 
   it('names the variable and the expected form on bad values', () => {

@@ -13,12 +13,13 @@ export interface TinyLake {
   readonly runsDir: string;
 }
 
-export async function tinyLake(dirs: ReturnType<typeof tempDirs>, name: string, seed: number): Promise<TinyLake> {
+/** `daily` drops go to `<dataDir>/daily/`, left for the test to ingest later (moving the lake's last day on). */
+export async function tinyLake(dirs: ReturnType<typeof tempDirs>, name: string, seed: number, daily = 0): Promise<TinyLake> {
   const dataDir = await dirs.make(`${name}-data`);
   const cacheDir = await dirs.make(`${name}-cache`);
   const runsDir = await dirs.make(`${name}-runs`);
   const lakeDir = await dirs.make(`${name}-lake`);
-  await generateDataset({ scale: 'tiny', seed, outDir: dataDir, daily: 0 }, {});
+  await generateDataset({ scale: 'tiny', seed, outDir: dataDir, daily }, {});
   await ingest({ source: dataDir }, { config: localLakeConfig(lakeDir, cacheDir) });
   return { lake: new LocalLake(lakeDir), dataDir, cacheDir, runsDir };
 }

@@ -10,7 +10,7 @@ import { DuckDbSession, sqlString } from '../../core/duckdb-session.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import type { LocalLake } from '../../core/storage/local-lake.js';
 import { addDays, buildFeatures, FEATURE_NAMES, stagingTablesFromLake } from '../../pipelines/features/index.js';
-import { boosterFile, OnnxForecaster, readRunBundle, RUN_FILES } from '../../training/bundle/index.js';
+import { boosterFile, MLFLOW_MODEL_FILES, OnnxForecaster, readRunBundle, RUN_FILES } from '../../training/bundle/index.js';
 import { nwrmsle } from '../../training/evaluation/index.js';
 import { predictHorizons, stackFeatureTables } from '../../training/horizons/index.js';
 import { LightGbmLibrary } from '../../training/lightgbm/index.js';
@@ -60,8 +60,21 @@ describe('trainRun on tiny data', () => {
     const bundle = await readRunBundle(run.dir);
     expect(bundle.manifest.runId).toBe('quick');
     expect(Object.keys(bundle.manifest.files).sort()).toEqual(
-      [RUN_FILES.onnx, RUN_FILES.featureSpec, RUN_FILES.metrics, RUN_FILES.learningCurves, RUN_FILES.report, ...Array.from({ length: 16 }, (_, h) => boosterFile(h))].sort(),
+      [
+        RUN_FILES.onnx,
+        RUN_FILES.featureSpec,
+        RUN_FILES.metrics,
+        RUN_FILES.learningCurves,
+        RUN_FILES.report,
+        ...Object.values(MLFLOW_MODEL_FILES),
+        ...Array.from({ length: 16 }, (_, h) => boosterFile(h)),
+      ].sort(),
     );
+    // The directory is an MLflow model of model.onnx (test/training/bundle/mlflow-model.test.ts reads one with MLflow).
+    const mlmodel = await readFile(bundle.path(MLFLOW_MODEL_FILES.mlmodel), 'utf8');
+    expect(mlmodel).toMatch(/^flavors:\n  onnx:\n    data: model\.onnx\n/);
+    expect(mlmodel).toContain(`shelfcast_run_id: quick`);
+    expect(mlmodel).toContain(`"tensor-spec\\":{\\"dtype\\":\\"float32\\",\\"shape\\":[-1,${FEATURE_NAMES.length}]`);
     expect(bundle.manifest.origins).toMatchObject({ test: '2017-08-16', validation: '2017-07-26', training: ['2017-07-19', '2017-07-12'] });
     expect(bundle.manifest.featureCount).toBe(FEATURE_NAMES.length);
     const spec = JSON.parse(await readFile(bundle.path(RUN_FILES.featureSpec), 'utf8'));

@@ -29,6 +29,8 @@ export const runManifestSchema = z.object({
   runId: z.string(),
   createdAt: z.string(),
   shelfcastVersion: z.string(),
+  /** The commit of the source tree that trained the run, when it ran from a checkout. */
+  sourceCommit: z.string().optional(),
   lake: z.string(),
   lastObservedDay: z.string(),
   origins: z.object({
@@ -76,11 +78,14 @@ export interface RunBundleContents {
   readonly metrics: unknown;
   readonly learningCurves: unknown;
   readonly report: string;
+  /** MLmodel and its environment files (see mlflowModelFiles), by file name. */
+  readonly mlflowModel: Readonly<Record<string, string>>;
 }
 
 /**
  * Writes a run directory at `dir` (which must not exist): everything goes into a hidden sibling first and is
- * renamed into place at the end, run.json written last, so a run directory is either complete or absent.
+ * renamed into place at the end, run.json written last, so a run directory is either complete or absent. With its
+ * MLmodel file the directory is also an MLflow model.
  */
 export async function writeRunBundle(dir: string, contents: RunBundleContents): Promise<RunManifest> {
   if (existsSync(dir)) throw new UsageError(`${dir} already exists; a run directory is never overwritten`);
@@ -99,6 +104,7 @@ export async function writeRunBundle(dir: string, contents: RunBundleContents): 
     await put(RUN_FILES.metrics, json(contents.metrics));
     await put(RUN_FILES.learningCurves, json(contents.learningCurves));
     await put(RUN_FILES.report, contents.report);
+    for (const [name, text] of Object.entries(contents.mlflowModel)) await put(name, text);
     const manifest: RunManifest = { ...contents.manifest, files };
     await writeFile(join(temp, RUN_FILES.manifest), json(manifest));
     await rename(temp, dir);

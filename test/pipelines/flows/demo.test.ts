@@ -1,7 +1,13 @@
-/** `shelfcast demo` as a user runs it (a child process), on `tiny` data with few rounds: twice, as it must be safe to repeat. */
+/**
+ * `shelfcast demo` as a user runs it (a child process), on `tiny` data with few rounds: twice, as it must be safe to
+ * repeat. Without MLFLOW_TRACKING_URI it logs to the embedded MLflow server, started by the first run and reused by
+ * the second.
+ */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalMlflowServer, readServerState } from '../../../core/mlflow/index.js';
+import { EMBEDDED_STATE_FILE } from '../../../training/tracking/index.js';
 import { runCli } from '../../support/run-cli.js';
 import { tempDirs } from '../../support/temp-dirs.js';
 
@@ -12,10 +18,14 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   root = await dirs.make('demo');
-  env = { SHELFCAST_CACHE_DIR: join(root, 'cache'), SHELFCAST_LOG_LEVEL: 'warn' };
+  env = { SHELFCAST_CACHE_DIR: join(root, 'cache'), SHELFCAST_LOG_LEVEL: 'warn', SHELFCAST_MLFLOW_DIR: join(root, 'mlflow'), MLFLOW_TRACKING_URI: '' };
   args = ['--lake', join(root, 'lake'), 'demo', '--scale', 'tiny', '--data', join(root, 'data'), '--daily', '2', '--max-rounds', '20', '--param', 'num_threads=1', '--runs-dir', join(root, 'runs')];
 });
-afterAll(() => dirs.cleanup());
+afterAll(async () => {
+  const state = root ? await readServerState(join(root, 'mlflow', EMBEDDED_STATE_FILE)) : undefined;
+  if (state) await (await LocalMlflowServer.attach(state))?.stop();
+  await dirs.cleanup();
+});
 
 describe('shelfcast demo', () => {
   it('ends with a trained model, its scores against the baseline, and a submission', async () => {
@@ -27,6 +37,10 @@ describe('shelfcast demo', () => {
     expect(first.stdout).toMatch(/ONNX parity: max \|Δ\| \S+ on/);
     // The demo loads past promotion plans, so its validation promotions mean what they mean at the test origin.
     expect(first.stdout).not.toMatch(/optimistic/);
+    const ui = /Tracking: MLflow UI at (http:\/\/127\.0\.0\.1:\d+) \(local server, started now; data in (\S+);/.exec(first.stdout);
+    expect(ui?.[2]).toBe(join(root, 'mlflow'));
+    expect(first.stdout).toMatch(/experiment shelfcast, run [0-9a-f]{32}: http:\/\/127\.0\.0\.1:\d+\/#\/experiments\/\d+\/runs\/[0-9a-f]{32}\n/);
+    expect(first.stdout).toMatch(/model favorita-unit-sales version 1 @champion: no champion yet/);
     const runs = (await readdir(join(root, 'runs'))).sort();
     expect(runs).toHaveLength(2); // the run directory and its submission
     const submission = (await readFile(join(root, 'runs', runs.find((r) => r.endsWith('-submission.csv'))!), 'utf8')).trimEnd().split('\n');
@@ -35,9 +49,12 @@ describe('shelfcast demo', () => {
     expect(submission).toHaveLength(test.length);
 
     const again = await runCli(args, env);
+    expect(again.stderr).not.toMatch(/shelfcast:/);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/files loaded: 0\n  already loaded: 8/);
     expect(again.stdout).toMatch(/train dates: 0 added, 0 replaced, 0 unchanged/);
+    expect(again.stdout).toContain(`Tracking: MLflow UI at ${ui![1]} (local server, already running;`);
+    expect(again.stdout).toMatch(/model favorita-unit-sales version 2 @(champion|challenger): /);
     expect(await readdir(join(root, 'runs'))).toHaveLength(4);
   });
 });
