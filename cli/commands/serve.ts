@@ -5,15 +5,15 @@ import { openLake } from '../../core/storage/open-lake.js';
 import { DuckDbPredictionStore } from '../../monitoring/duckdb-prediction-store.js';
 import { DEFAULT_MAX_BATCH } from '../../serving/api/create-app.js';
 import { startServer, type RunningServer } from '../../serving/api/start-server.js';
-import { LocalRunSource } from '../../serving/model/local-run-source.js';
+import type { ModelSource } from '../../serving/model/model-source.js';
 import { contextFor } from '../context.js';
 import { parsePositiveInt, parseWholeNumber } from '../parse-flags.js';
+import { formatServeExamples } from './serve-examples.js';
+import { chooseServeSource, type ServeSourceChoice } from './serve-source.js';
 
 export interface ServeCommandOptions {
   readonly host: string;
   readonly port: number;
-  /** A run directory, or a directory of runs (the newest complete one is served). */
-  readonly run: string;
   /** 0 turns polling off. */
   readonly pollSeconds: number;
   readonly maxBatch: number;
@@ -27,9 +27,11 @@ export interface ServeResult {
   readonly origin?: string;
 }
 
-/** How the command waits to be stopped; tests hand in their own. */
+/** How the command waits to be stopped, and what it says once ready; tests hand in their own. */
 export interface ServeEffects {
   untilStopped(): Promise<string>;
+  /** Called once the first version is loaded and forecasts are answered. */
+  announce?(server: RunningServer): void;
 }
 
 /** Resolves with the name of the first SIGTERM or SIGINT. */
@@ -47,10 +49,15 @@ export const processSignals: ServeEffects = {
 };
 
 /**
- * Serves forecasts until stopped, then shuts down gracefully (requests in flight finish, the prediction log is
- * written out). A first load that fails stops the server and rethrows.
+ * Serves forecasts from a model source until stopped, then shuts down gracefully (requests in flight finish, the
+ * prediction log is written out). A first load that fails (no champion yet, a damaged run) stops the server and
+ * rethrows; later failures are logged and the loaded version keeps serving.
  */
-export async function runServe(options: ServeCommandOptions, deps: { config: Config; logger: Logger }, effects: ServeEffects = processSignals): Promise<ServeResult> {
+export async function runServe(
+  options: ServeCommandOptions,
+  deps: { config: Config; logger: Logger; source: ModelSource },
+  effects: ServeEffects = processSignals,
+): Promise<ServeResult> {
   const { config, logger } = deps;
   const stopped = effects.untilStopped();
   const lake = openLake(config);
@@ -60,7 +67,7 @@ export async function runServe(options: ServeCommandOptions, deps: { config: Con
     server = await startServer(
       { host: options.host, port: options.port, pollIntervalMs: options.pollSeconds * 1000, maxBatch: options.maxBatch },
       {
-        source: new LocalRunSource({ path: options.run, modelName: config.modelName }),
+        source: deps.source,
         lake,
         lakeConfig: config,
         cacheDir: config.cacheDir,
@@ -77,6 +84,7 @@ export async function runServe(options: ServeCommandOptions, deps: { config: Con
   }
   try {
     const first = await Promise.race([server.ready.then(() => undefined), stopped]);
+    if (first === undefined) effects.announce?.(server);
     const stoppedBy = first ?? (await stopped);
     const state = server.holder.current;
     return { url: server.url, stoppedBy, version: state?.model.version, origin: state?.origin };
@@ -90,30 +98,44 @@ interface ServeFlags {
   host: string;
   port: string;
   run?: string;
+  modelUri?: string;
   pollSeconds: string;
   maxBatch: string;
 }
 
-/** `shelfcast serve [--port N] [--host H] [--run DIR] [--poll-seconds N] [--max-batch N]`. */
+/** What serving prints to stderr when it starts: the model source and why it was chosen. */
+export function formatServeSource(choice: ServeSourceChoice): string {
+  return `Model source: ${choice.source.description} (${choice.reason})`;
+}
+
+/** `shelfcast serve [--port N] [--host H] [--run DIR | --model-uri URI] [--poll-seconds N] [--max-batch N]`. */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('serve forecasts over HTTP (OpenAPI at /openapi.json, Prometheus at /metrics) until SIGTERM or SIGINT')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
-    .option('--run <dir>', 'a run directory, or a directory of runs whose newest complete run is served (default: SHELFCAST_RUNS_DIR)')
-    .option('--poll-seconds <n>', 'check the run and the lake for a new version or origin this often (0: never)', '60')
+    .option('--run <dir>', 'serve a run directory, or the newest complete run of a directory of runs (default without MLflow: SHELFCAST_RUNS_DIR)')
+    .option('--model-uri <uri>', 'serve from the MLflow registry: models:/NAME@ALIAS or models:/NAME/VERSION (default with MLflow: models:/SHELFCAST_MODEL_NAME@champion)')
+    .option('--poll-seconds <n>', 'check the source and the lake for a new version or origin this often (0: never)', '60')
     .option('--max-batch <n>', 'most queries in one POST /v1/forecast', String(DEFAULT_MAX_BATCH))
     .action(async (flags: ServeFlags, cmd: Command) => {
       const ctx = contextFor(cmd);
       const options: ServeCommandOptions = {
         host: flags.host,
         port: parseWholeNumber('--port', flags.port, 65_535),
-        run: flags.run ?? ctx.config.runsDir,
         pollSeconds: parseWholeNumber('--poll-seconds', flags.pollSeconds, 86_400),
         maxBatch: parsePositiveInt('--max-batch', flags.maxBatch, 1_000_000),
       };
-      const result = await runServe(options, ctx);
+      const choice = await chooseServeSource({ run: flags.run, modelUri: flags.modelUri }, ctx);
+      if (!ctx.json) process.stderr.write(`${formatServeSource(choice)}\n`);
+      const result = await runServe(options, { ...ctx, source: choice.source }, { ...processSignals, announce: ctx.json ? undefined : announceExamples });
       ctx.print(result, () => `Stopped serving at ${result.url} (${result.stoppedBy})${result.version ? `: version ${result.version}, origin ${result.origin}` : ''}`);
     });
+}
+
+/** Prints example calls against a server that just became ready. */
+export function announceExamples(server: RunningServer): void {
+  const state = server.holder.current;
+  if (state) process.stdout.write(`${formatServeExamples(server.url, state)}\n`);
 }

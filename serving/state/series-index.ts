@@ -38,6 +38,19 @@ export class SeriesIndex {
     return new SeriesIndex(Int32Array.from(stores), Int32Array.from(starts), itemNbr.slice());
   }
 
+  /** The (store, item) key of a row (0 ≤ row < rows). */
+  keyAt(row: number): { readonly store: number; readonly item: number } {
+    let lo = 0;
+    let hi = this.#stores.length - 1;
+    // The last store whose first row is at or before `row`.
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#storeStart[mid] <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return { store: this.#stores[lo], item: this.#itemNbr[row] };
+  }
+
   /** The row of a series, or −1 when the table has none (a pair without sales in the year before the origin). */
   row(store: number, item: number): number {
     const k = indexOf(this.#stores, store, 0, this.#stores.length);

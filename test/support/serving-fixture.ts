@@ -4,6 +4,7 @@ import { DuckDbPredictionStore } from '../../monitoring/duckdb-prediction-store.
 import { buildFeatures, stagingTablesFromLake } from '../../pipelines/features/index.js';
 import { startServer, type RunningServer, type ServeOptions } from '../../serving/api/start-server.js';
 import { LocalRunSource } from '../../serving/model/local-run-source.js';
+import type { ModelSource } from '../../serving/model/model-source.js';
 import type { SnapshotScorer } from '../../serving/state/snapshot-scorer.js';
 import { boosterFile } from '../../training/bundle/index.js';
 import { predictHorizons } from '../../training/horizons/index.js';
@@ -51,17 +52,17 @@ export async function tinyTestQueries(tiny: TinyLake): Promise<{ store_nbr: numb
   });
 }
 
-/** A forecast server on a free loopback port, serving the newest run of `runsDir` from the tiny lake. */
+/** A forecast server on a free loopback port, serving the newest run of `runsDir` (or another `source`) from the tiny lake. */
 export async function startTinyServer(
   tiny: TinyLake,
   dirs: ReturnType<typeof tempDirs>,
-  options: { runsDir: string; adminToken?: string; scorer?: SnapshotScorer; monitoringDb?: string } & Partial<ServeOptions>,
+  options: ({ runsDir: string; source?: undefined } | { source: ModelSource; runsDir?: undefined }) & { adminToken?: string; scorer?: SnapshotScorer; monitoringDb?: string } & Partial<ServeOptions>,
 ): Promise<RunningServer & { monitoringDb: string }> {
   const monitoringDb = options.monitoringDb ?? join(await dirs.make('monitoring'), 'monitoring.duckdb');
   const server = await startServer(
     { host: '127.0.0.1', port: 0, ...options },
     {
-      source: new LocalRunSource({ path: options.runsDir, modelName: 'favorita-unit-sales' }),
+      source: options.source ?? new LocalRunSource({ path: options.runsDir, modelName: 'favorita-unit-sales' }),
       lake: tiny.lake,
       lakeConfig: localLakeConfig(tiny.lake.location, tiny.cacheDir),
       cacheDir: tiny.cacheDir,
@@ -107,5 +108,19 @@ export async function readPredictionLog(file: string): Promise<Record<string, un
     return rows;
   } finally {
     instance.closeSync();
+  }
+}
+
+/** A query string from an object of values. */
+export function qs(q: Record<string, string | number>): string {
+  return new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)])).toString();
+}
+
+/** Resolves once `condition` holds, checking every 50 ms; throws after `timeoutMs`. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -15,11 +15,13 @@ import { buildForecastState } from '../../../serving/state/forecast-state.js';
 import { scoreInProcess, scoreInWorker, type SnapshotScorer } from '../../../serving/state/snapshot-scorer.js';
 import {
   call,
+  qs,
   readPredictionLog,
   startTinyServer,
   TINY_ORIGIN,
   tinyTestQueries,
   trainTinyRun,
+  waitFor,
 } from '../../support/serving-fixture.js';
 import { localLakeConfig, tempDirs } from '../../support/temp-dirs.js';
 import { tinyLake, type TinyLake } from '../../support/tiny-lake.js';
@@ -41,8 +43,6 @@ afterAll(async () => {
   tiny?.lake.close();
   await dirs.cleanup();
 });
-
-const qs = (q: Record<string, string | number>): string => new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)])).toString();
 
 describe('the first load', () => {
   it('keeps /readyz at 503 and forecasts at 503 until the snapshot is scored; /healthz answers throughout', async () => {
@@ -224,14 +224,6 @@ async function checkedRequest(base: string, kind: string, n: number, valuesByVer
     if (want !== f.unit_sales) throw new Error(`${version} answered ${f.unit_sales} for ${f.store_nbr}:${f.item_nbr}:${f.date}, its forecast is ${want}`);
   }
   return version;
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error('timed out waiting for a condition');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function copyDir(from: string, to: string): Promise<void> {

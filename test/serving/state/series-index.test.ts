@@ -21,7 +21,10 @@ describe('SeriesIndex', () => {
     const { storeNbr, itemNbr } = sortedPairs(7, 20, 150);
     const index = SeriesIndex.build(storeNbr, itemNbr);
     const rows = new Map(Array.from(storeNbr, (s, r) => [`${s}:${itemNbr[r]}`, r]));
-    for (let r = 0; r < storeNbr.length; r++) expect(index.row(storeNbr[r], itemNbr[r])).toBe(r);
+    for (let r = 0; r < storeNbr.length; r++) {
+      expect(index.row(storeNbr[r], itemNbr[r])).toBe(r);
+      expect(index.keyAt(r)).toEqual({ store: storeNbr[r], item: itemNbr[r] });
+    }
     const random = seededRandom(8);
     for (let k = 0; k < 2_000; k++) {
       const s = Math.floor(random() * 70);
