@@ -15,10 +15,11 @@ export interface Assortment {
 }
 
 /**
- * Mean purchase events per day of a typical carried item (popularity 1, volume 1) before calendar effects.
- * Calibrated so that about a third of the carried store×item×day cells sell.
+ * Mean purchase events per day of a typical carried staple (popularity 1, volume 1) before calendar effects.
+ * Calibrated on the Kaggle `train` file of 2017: about half of the test grid's store×item cells sell on a day
+ * (23,808,261 rows in 227 days over 54 stores × 3,901 items), and a sold row holds a median of 4 units.
  */
-export const BASE_PURCHASE_RATE = 0.25;
+export const BASE_PURCHASE_RATE = 2.4;
 /** Log-sd of a store's local taste for an item, on top of the item's overall popularity. */
 const LOCAL_TASTE_SIGMA = 0.45;
 

@@ -1,6 +1,8 @@
+import { dayOf } from './day-calendar.js';
 import { classCodesOf, FAMILY_PROFILES } from './family-profiles.js';
 import { hash32, STREAM, UNIT_SCALE } from './hash-rng.js';
 import { normalFromUniform } from './normal-quantile.js';
+import { KAGGLE_START } from './scales.js';
 
 /** One item of the synthetic catalogue with its life cycle and popularity. */
 export interface SyntheticItem {
@@ -9,22 +11,46 @@ export interface SyntheticItem {
   readonly familyIndex: number;
   readonly classCode: number;
   readonly perishable: 0 | 1;
-  /** Log-normal popularity: relative purchase rate against other items of the same family. */
+  /**
+   * Popularity: relative purchase rate against other items of the same family, log-normal around one level for
+   * staples and a far lower one for slow movers.
+   */
   readonly popularity: number;
+  /**
+   * The item's weekend strength relative to its family's (log-normal, mean 1): within a family some goods are
+   * bought for the weekend and others on any day.
+   */
+  readonly weekendScale: number;
   /** First day the item can sell. */
   readonly launchDay: number;
   /** First day the item no longer sells (exclusive end). */
   readonly stopDay: number;
 }
 
-/** Share of items launched during the history (they have a short history). */
-export const LAUNCHED_SHARE = 0.1;
+/**
+ * Share of items launched between the first Kaggle day and the end of the forecast horizon, at evenly spread
+ * days, whatever the scale's start: the Kaggle `train` file holds 44.8k rows a day in 2013 and 105k in 2017, and
+ * the growing assortment reproduces that growth. A scale that starts later already carries the items launched
+ * before its start; the items launched since have a short history.
+ */
+export const LAUNCHED_SHARE = 0.65;
 /** Share of items discontinued before the end of the history. */
 export const DISCONTINUED_SHARE = 0.05;
 /** Days over which a new item ramps up to full demand, and a discontinued one fades out. */
 export const LIFECYCLE_RAMP_DAYS = 28;
 
-const POPULARITY_SIGMA = 1.8;
+/** Log-sd of an item's popularity among the staples (and among the slow movers). */
+const POPULARITY_SIGMA = 1.0;
+/**
+ * Share of items that are staples, sold in most stores on most days; the rest are slow movers. The Kaggle 2017
+ * data has this two-speed shape: the 167,515 store×item pairs that sell at all sell on 63% of the days, and a sold
+ * row holds a median of 4 units (quartiles 2 and 9, mean 8.55), so few rows come from slow pairs.
+ */
+export const STAPLE_SHARE = 0.7;
+/** Purchase rate of a slow mover relative to a staple of the same log-normal draw. */
+export const SLOW_MOVER_FACTOR = 0.03;
+/** Log-sd of an item's weekend strength around its family's. */
+const WEEKEND_SCALE_SIGMA = 0.5;
 const NEVER = 1e9;
 
 /**
@@ -49,7 +75,7 @@ export function familyCounts(itemCount: number): number[] {
 
 /**
  * The item catalogue for a seed: numbers, families, classes, popularity, and life cycles. A fixed share of items
- * launches between the start and the end of the forecast horizon, another share stops before the end.
+ * launches between the first Kaggle day and the end of the forecast horizon, another share stops before the end.
  */
 export function buildItems(seed: number, itemCount: number, startDay: number, endDay: number, horizonDays: number): SyntheticItem[] {
   const counts = familyCounts(itemCount);
@@ -64,6 +90,7 @@ export function buildItems(seed: number, itemCount: number, startDay: number, en
   let itemNbr = 100_000 + (hash32(seed, STREAM.itemNumber, -1) % 50_000);
   const byLifecycle = families.map((_, i) => i).sort((a, b) => hash32(seed, STREAM.itemLifecycle, a) - hash32(seed, STREAM.itemLifecycle, b) || a - b);
   const launched = new Set(byLifecycle.slice(0, Math.max(2, Math.round(LAUNCHED_SHARE * itemCount))));
+  const firstLaunch = Math.min(startDay, dayOf(KAGGLE_START)) + 14;
   const stopped = new Set(
     byLifecycle.slice(launched.size, launched.size + Math.max(2, Math.round(DISCONTINUED_SHARE * itemCount))),
   );
@@ -73,14 +100,16 @@ export function buildItems(seed: number, itemCount: number, startDay: number, en
     const familyIndex = families[slots[i]];
     const classes = classCodesOf(familyIndex);
     const u = (k: number) => hash32(seed, STREAM.itemLifecycle, i, k) * UNIT_SCALE;
-    const launchDay = launched.has(i) ? startDay + 14 + Math.floor(u(1) * (endDay + horizonDays - startDay - 14)) : startDay - NEVER;
+    const p = (k: number) => hash32(seed, STREAM.itemPopularity, i, k) * UNIT_SCALE;
+    const launchDay = launched.has(i) ? firstLaunch + Math.floor(u(1) * (endDay + horizonDays - firstLaunch)) : startDay - NEVER;
     const stopDay = stopped.has(i) ? startDay + 60 + Math.floor(u(2) * (endDay - 14 - startDay - 60)) : endDay + NEVER;
     return {
       itemNbr,
       familyIndex,
       classCode: classes[hash32(seed, STREAM.itemClass, i) % classes.length],
       perishable: FAMILY_PROFILES[familyIndex].perishable,
-      popularity: Math.exp(POPULARITY_SIGMA * normalFromUniform(hash32(seed, STREAM.itemPopularity, i) * UNIT_SCALE)),
+      popularity: Math.exp(POPULARITY_SIGMA * normalFromUniform(p(0))) * (p(1) < STAPLE_SHARE ? 1 : SLOW_MOVER_FACTOR),
+      weekendScale: Math.exp(WEEKEND_SCALE_SIGMA * normalFromUniform(p(2)) - WEEKEND_SCALE_SIGMA ** 2 / 2),
       launchDay,
       stopDay,
     };

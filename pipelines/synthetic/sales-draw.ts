@@ -10,8 +10,11 @@ import { PromotionPlan } from './promotion-plan.js';
 import { calendarFactor, festiveCurve } from './seasonality.js';
 import type { SyntheticWorld } from './synthetic-world.js';
 
-/** Log-sd of the day-to-day noise on a cell's purchase rate: demand is overdispersed relative to Poisson. */
-export const CELL_NOISE_SIGMA = 0.5;
+/**
+ * Log-sd of the day-to-day noise on a cell's purchase rate: demand is overdispersed relative to Poisson, by about
+ * a fifth of the day's level once weekday, promotions and holidays are accounted for.
+ */
+export const CELL_NOISE_SIGMA = 0.2;
 /** Returns: about 33 in 65,536 rows (0.05%) are a negative quantity. */
 export const RETURN_RATE = 33 / 65536;
 /**
@@ -60,9 +63,9 @@ export function saleMilli(count: number, kgMilli: number, jitter: number): numbe
 export type RowIds = { kind: 'sequential'; next: number } | { kind: 'grid'; base: number };
 
 /**
- * The demand model's row source. For one day at a time it combines every multiplier (weekday by family, festive
- * season, payday, growth, holidays of the store's locale, item life cycle, promotions with family uplift), draws
- * each carried cell from a counter-based hash, and writes the cells that sold as Kaggle `train` rows.
+ * The demand model's row source. For one day at a time it combines every multiplier (weekday by family and item,
+ * festive season, payday, growth, holidays of the store's locale, item life cycle, promotions with family uplift),
+ * draws each carried cell from a counter-based hash, and writes the cells that sold as Kaggle `train` rows.
  *
  * A cell's purchase rate λ is the pair's base rate × those multipliers × log-normal noise; the day sells when the
  * hashed uniform u exceeds e^-λ, and the count is the Poisson quantile of u (so one draw decides both whether and
@@ -110,9 +113,10 @@ export class SalesDraw {
     this.open = !isClosedDay(day);
     const weekday = weekdayOf(day);
     const festive = festiveCurve(day);
-    const familyFactor = FAMILY_PROFILES.map((fam) => weekdayFactor(fam, weekday) * festive ** fam.festive);
+    const festiveFactor = FAMILY_PROFILES.map((fam) => festive ** fam.festive);
     this.world.items.forEach((item, i) => {
-      this.itemFactor[i] = familyFactor[item.familyIndex] * lifecycleFactor(item, day);
+      const fam = FAMILY_PROFILES[item.familyIndex];
+      this.itemFactor[i] = weekdayFactor(fam, weekday, item.weekendScale) * festiveFactor[item.familyIndex] * lifecycleFactor(item, day);
     });
     const calendar = calendarFactor(day);
     for (let s = 0; s < this.storeFactor.length; s++) this.storeFactor[s] = calendar * this.world.holidayEffects.factor(day, s);

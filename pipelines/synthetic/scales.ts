@@ -17,6 +17,8 @@ export interface ScaleSpec {
 }
 
 const ALL_STORES = ECUADOR_STORES.map((s) => s.storeNbr);
+/** First day of the Kaggle `train` file. */
+export const KAGGLE_START = '2013-01-01';
 const KAGGLE_END = '2017-08-15';
 
 /**
@@ -33,7 +35,7 @@ export const SCALES: Readonly<Record<ScaleName, ScaleSpec>> = {
     end: KAGGLE_END,
   },
   medium: { name: 'medium', storeNbrs: ALL_STORES, itemCount: 1000, start: '2015-01-01', end: KAGGLE_END },
-  full: { name: 'full', storeNbrs: ALL_STORES, itemCount: 4300, start: '2013-01-01', end: KAGGLE_END },
+  full: { name: 'full', storeNbrs: ALL_STORES, itemCount: 4300, start: KAGGLE_START, end: KAGGLE_END },
 };
 
 /** Narrows a string to a scale name. */

@@ -87,15 +87,19 @@ export const ECUADOR_STORES: readonly StoreRecord[] = [
   s(54, 'El Carmen', 'Manabi', 'C', 3),
 ];
 
-/** Format effects: hypermarkets (A) sell most and carry nearly everything; small formats (C, E) the least. */
+/**
+ * Format effects: hypermarkets (A) sell most and carry the most; small formats (C, E) the least. A store carries
+ * about 80% of the catalogue: in Kaggle's 2017 data 167,515 store×item pairs sell, of the 210,654 cells of the
+ * test grid.
+ */
 export const STORE_TYPE_EFFECTS: Readonly<
   Record<StoreRecord['type'], { volume: number; carry: number; generalCarry: number; ticketsPerUnit: number }>
 > = {
-  A: { volume: 1.8, carry: 0.99, generalCarry: 0.97, ticketsPerUnit: 0.17 },
-  B: { volume: 1.0, carry: 0.97, generalCarry: 0.85, ticketsPerUnit: 0.21 },
-  C: { volume: 0.6, carry: 0.93, generalCarry: 0.65, ticketsPerUnit: 0.26 },
-  D: { volume: 1.2, carry: 0.97, generalCarry: 0.88, ticketsPerUnit: 0.19 },
-  E: { volume: 0.75, carry: 0.91, generalCarry: 0.6, ticketsPerUnit: 0.28 },
+  A: { volume: 1.8, carry: 0.89, generalCarry: 0.86, ticketsPerUnit: 0.17 },
+  B: { volume: 1.0, carry: 0.84, generalCarry: 0.72, ticketsPerUnit: 0.21 },
+  C: { volume: 0.6, carry: 0.79, generalCarry: 0.55, ticketsPerUnit: 0.26 },
+  D: { volume: 1.2, carry: 0.84, generalCarry: 0.75, ticketsPerUnit: 0.19 },
+  E: { volume: 0.75, carry: 0.77, generalCarry: 0.5, ticketsPerUnit: 0.28 },
 };
 
 /** Cluster effect on volume, in [0.8, 1.25): clusters group stores with similar shoppers. */

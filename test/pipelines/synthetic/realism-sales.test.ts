@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildWorld,
   clusterVolume,
+  dayOf,
   FAMILY_PROFILES,
   generateDataset,
-  isActive,
   isClosedDay,
   isoOf,
   SCALES,
@@ -49,17 +49,27 @@ function correlation(x: number[], y: number[]): number {
 }
 
 describe('intermittent demand', () => {
-  it('sells on about a third of the carried store×item×day cells of open days', async () => {
-    let cells = 0;
-    for (let day = world.startDay; day <= world.endDay; day++) {
-      if (isClosedDay(day)) continue;
-      world.stores.forEach((_, s) => {
-        for (const i of world.assortment.carried[s]) if (isActive(world.items[i], day)) cells++;
-      });
-    }
-    const [{ n }] = await db.query<{ n: number }>('SELECT count(*) AS n FROM train');
-    expect(n / cells).toBeGreaterThan(0.28);
-    expect(n / cells).toBeLessThan(0.45);
+  it('sells on about half of the test-grid cells of an open day in 2017, like Kaggle', async () => {
+    // Kaggle: 23,808,261 train rows from 2017-01-01 to 2017-08-15 (227 days), about 105k a day, against a test
+    // grid of 210,654 store×item cells (54 stores × 3,901 items): about half of the cells sell on a day.
+    let openDays = 0;
+    for (let day = dayOf('2017-01-01'); day <= world.endDay; day++) if (!isClosedDay(day)) openDays++;
+    const [{ n }] = await db.query<{ n: number }>("SELECT count(*) AS n FROM train WHERE date >= DATE '2017-01-01'");
+    const share = n / (openDays * world.stores.length * world.testItems.length);
+    expect(share).toBeGreaterThan(0.42);
+    expect(share).toBeLessThan(0.6);
+  });
+
+  it('sells a median of 3–5 units on the rows it writes, with a long tail of big sellers', async () => {
+    // Kaggle train rows: median unit_sales 4, mean 8.55, 75th percentile 9.
+    const [q] = await db.query<{ median: number; mean: number; p75: number }>(`
+      SELECT median(unit_sales) AS median, avg(unit_sales) AS mean, quantile_cont(unit_sales, 0.75) AS p75 FROM train`);
+    expect(q.median).toBeGreaterThanOrEqual(3);
+    expect(q.median).toBeLessThanOrEqual(5);
+    expect(q.mean).toBeGreaterThan(6);
+    expect(q.mean).toBeLessThan(12);
+    expect(q.p75).toBeGreaterThanOrEqual(7);
+    expect(q.p75).toBeLessThanOrEqual(12);
   });
 
   it('never writes a zero, and writes rows only for carried items in their life time', async () => {
@@ -95,6 +105,16 @@ describe('item life cycles', () => {
     const prompt = launched.filter((it) => (firstSale.get(it.itemNbr) ?? '9999') <= isoOf(it.launchDay + 45));
     expect(launched.length).toBeGreaterThan(10);
     expect(prompt.length / launched.length).toBeGreaterThan(0.8);
+  });
+
+  it('sells on more cells each year as the assortment grows', async () => {
+    // Kaggle train rows per day: 76.6k in 2015, 96.5k in 2016, 105k in 2017 (44.8k in 2013).
+    const [r] = await db.query<{ before: number; after: number }>(`
+      SELECT count(*) FILTER (WHERE date BETWEEN DATE '2015-06-01' AND DATE '2015-11-30') / 183 AS before,
+             count(*) FILTER (WHERE date BETWEEN DATE '2017-02-01' AND DATE '2017-07-31') / 181 AS after
+      FROM train`);
+    expect(r.after / r.before).toBeGreaterThan(1.15);
+    expect(r.after / r.before).toBeLessThan(1.6);
   });
 });
 

@@ -72,12 +72,26 @@ describe('item catalogue', () => {
     expect(items.every((it) => it.perishable === FAMILY_PROFILES[it.familyIndex].perishable)).toBe(true);
   });
 
-  it('launches about 10% of the items during the history and stops about 5% before its end', () => {
+  it('launches about 65% of the items through the Kaggle period, evenly, and stops about 5% before its end', () => {
+    // The growing assortment carries Kaggle's growth from 44.8k train rows a day in 2013 to 105k in 2017.
     const launched = items.filter((it) => it.launchDay > start);
     const stopped = items.filter((it) => it.stopDay <= end);
-    expect(launched.length / items.length).toBeCloseTo(0.1, 2);
+    expect(launched.length / items.length).toBeCloseTo(0.65, 2);
     expect(stopped.length / items.length).toBeCloseTo(0.05, 2);
     expect(launched.every((it) => it.launchDay <= end + 16)).toBe(true);
+    const middle = (start + end + 16) / 2;
+    const firstHalf = launched.filter((it) => it.launchDay < middle).length / launched.length;
+    expect(firstHalf).toBeGreaterThan(0.45);
+    expect(firstHalf).toBeLessThan(0.55);
+  });
+
+  it('launches on the same days whatever the start of the scale, so a later start inherits earlier launches', () => {
+    const later = buildItems(9, SCALES.full.itemCount, dayOf('2015-06-01'), end, 16);
+    const launchedBefore = later.filter((it) => it.launchDay > start && it.launchDay <= dayOf('2015-06-01'));
+    expect(launchedBefore.length / later.length).toBeGreaterThan(0.2);
+    items.forEach((it, i) => {
+      if (it.launchDay > start) expect(later[i].launchDay).toBe(it.launchDay);
+    });
   });
 });
 
