@@ -39,6 +39,7 @@ import { loadConfig } from '../core/config.js';
 import { openLake } from '../core/storage/open-lake.js';
 import { addDays, buildFeatures, FEATURE_NAMES, lastStagedSalesDay, stagingTablesFromLake, type FeatureTable } from '../pipelines/features/index.js';
 import { readModelFeatureSpec } from '../training/tracking/index.js';
+import { seededRandom } from '../core/seeded-random.js';
 
 const OUT = join('bench', 'out');
 const LOGS = join(OUT, 'serving-logs');
@@ -330,18 +331,6 @@ function cycle(items: readonly { path: string; body?: Buffer }[]): () => { path:
 // ---------------------------------------------------------------------------------------------------------------
 // Inputs: real queries and real feature rows at the serving origin.
 
-/** mulberry32: a small seeded generator, so that every run draws the same queries. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A float32 feature as JSON text Python's json reads back to the same float32 (NaN as Python writes it). */
 function numberText(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
@@ -487,7 +476,7 @@ async function main(): Promise<void> {
   console.error(`run ${runInfo.runId} (trained for origin ${runInfo.origins.test}); serving origin ${table.origin}: ${int(table.rows)} series, features built in ${fmt(featureSeconds, 1)} s`);
   if (runInfo.origins.test !== table.origin) console.error(`note: the run was trained for origin ${runInfo.origins.test}, the lake serves ${table.origin}`);
 
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const singleQueries = drawQueries(table.rows, SINGLE_QUERIES, next).map((q) => ({ path: shelfcastPath(table, q) }));
   const singleRows = drawQueries(table.rows, SINGLE_ROWS, next).map((q) => ({ path: '/invocations', body: Buffer.from(mlflowBody(table, [q.row])) }));
   const meanRowBytes = singleRows.reduce((s, r) => s + r.body.length, 0) / singleRows.length;
