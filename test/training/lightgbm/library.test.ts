@@ -59,9 +59,9 @@ describe('resolveLightGbmLibraryPath', () => {
 
 describe('lightGbmLibraryOptionsFromEnv', () => {
   it('reads SHELFCAST_LIGHTGBM_LIB and the venv from the given environment only', () => {
-    const env = { SHELFCAST_LIGHTGBM_LIB: '/opt/lgbm/lib_lightgbm.so', SHELFCAST_VENV: '/srv/venv' };
-    expect(lightGbmLibraryOptionsFromEnv(env)).toEqual({ libraryPath: '/opt/lgbm/lib_lightgbm.so', venvDir: '/srv/venv' });
-    expect(lightGbmLibraryOptionsFromEnv({ SHELFCAST_LIGHTGBM_LIB: '  ', SHELFCAST_VENV: '/srv/venv' }).libraryPath).toBeUndefined();
+    const env = { SHELFCAST_LIGHTGBM_LIB: 'relative/example-lgbm/lib_lightgbm.so', SHELFCAST_VENV: 'relative/example-venv' };
+    expect(lightGbmLibraryOptionsFromEnv(env)).toEqual({ libraryPath: 'relative/example-lgbm/lib_lightgbm.so', venvDir: 'relative/example-venv' });
+    expect(lightGbmLibraryOptionsFromEnv({ SHELFCAST_LIGHTGBM_LIB: '  ', SHELFCAST_VENV: 'relative/example-venv' }).libraryPath).toBeUndefined();
   });
 });
 
