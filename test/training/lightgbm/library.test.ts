@@ -59,9 +59,9 @@ describe('resolveLightGbmLibraryPath', () => {
 
 describe('lightGbmLibraryOptionsFromEnv', () => {
   it('reads SHELFCAST_LIGHTGBM_LIB and the venv from the given environment only', () => {
-    const env = { SHELFCAST_LIGHTGBM_LIB: 'relative/example-lgbm/lib_lightgbm.so', SHELFCAST_VENV: 'relative/example-venv' };
-    expect(lightGbmLibraryOptionsFromEnv(env)).toEqual({ libraryPath: 'relative/example-lgbm/lib_lightgbm.so', venvDir: 'relative/example-venv' });
-    expect(lightGbmLibraryOptionsFromEnv({ SHELFCAST_LIGHTGBM_LIB: '  ', SHELFCAST_VENV: 'relative/example-venv' }).libraryPath).toBeUndefined();
+    const env = { SHELFCAST_LIGHTGBM_LIB: '/example/lgbm/lib_lightgbm.so', SHELFCAST_VENV: '/example/venv' };
+    expect(lightGbmLibraryOptionsFromEnv(env)).toEqual({ libraryPath: '/example/lgbm/lib_lightgbm.so', venvDir: '/example/venv' });
+    expect(lightGbmLibraryOptionsFromEnv({ SHELFCAST_LIGHTGBM_LIB: '  ', SHELFCAST_VENV: '/example/venv' }).libraryPath).toBeUndefined();
   });
 });
 
