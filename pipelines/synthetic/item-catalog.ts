@@ -30,8 +30,8 @@ export interface SyntheticItem {
 /**
  * Share of items launched between the first Kaggle day and the end of the forecast horizon, at evenly spread
  * days, whatever the scale's start: the Kaggle `train` file holds 44.8k rows a day in 2013 and 105k in 2017, and
- * the growing assortment reproduces that growth. A scale that starts later already carries the items launched
- * before its start; the items launched since have a short history.
+ * the launches reproduce that growth. A scale that starts later already carries the items launched before its
+ * start; the items launched since have a short history.
  */
 export const LAUNCHED_SHARE = 0.65;
 /** Share of items discontinued before the end of the history. */
@@ -42,9 +42,9 @@ export const LIFECYCLE_RAMP_DAYS = 28;
 /** Log-sd of an item's popularity among the staples (and among the slow movers). */
 const POPULARITY_SIGMA = 1.0;
 /**
- * Share of items that are staples, sold in most stores on most days; the rest are slow movers. The Kaggle 2017
- * data has this two-speed shape: the 167,515 store×item pairs that sell at all sell on 63% of the days, and a sold
- * row holds a median of 4 units (quartiles 2 and 9, mean 8.55), so few rows come from slow pairs.
+ * Share of items that are staples, sold in most stores on most days; the rest are slow movers. Kaggle's data has
+ * this two-speed shape: the 167,515 store×item pairs with sales in 2017 sell on 63% of its days, and a `train` row
+ * holds a median of 4 units (quartiles 2 and 9, mean 8.55), so few rows come from slow pairs.
  */
 export const STAPLE_SHARE = 0.7;
 /** Purchase rate of a slow mover relative to a staple of the same log-normal draw. */
