@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../core/module-worker.js';
 import { DataError, ShelfcastError, StorageError, TrainingError, UsageError } from '../../core/errors.js';
 import { scoreSnapshot, type ScoredSnapshot, type SnapshotJob } from './score-snapshot.js';
 
@@ -25,7 +22,7 @@ let queue: Promise<unknown> = Promise.resolve();
 
 function runWorker(job: SnapshotJob, signal?: AbortSignal): Promise<ScoredSnapshot> {
   signal?.throwIfAborted();
-  const worker = startWorker(job);
+  const worker = startModuleWorker(import.meta.url, 'snapshot-worker', job);
   return new Promise<ScoredSnapshot>((resolve, reject) => {
     let settled = false;
     const settle = (action: () => void): void => {
@@ -50,26 +47,6 @@ interface SerializedError {
   message: string;
   code?: string;
   stack?: string;
-}
-
-/**
- * The worker runs the compiled module next to this one; from TypeScript sources (tests, `tsx`) it first
- * registers tsx's loader, which worker threads do not inherit.
- */
-function startWorker(job: SnapshotJob): Worker {
-  const entry = new URL(`./snapshot-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData: job });
-  const tsxApi = pathToFileURL(tsxEsmApiPath()).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: job });
-}
-
-/** tsx's ES-module API (its `import` export; `require.resolve` would give the CommonJS one). */
-function tsxEsmApiPath(): string {
-  const require = createRequire(import.meta.url);
-  const manifest = require.resolve('tsx/package.json');
-  const exports = (require(manifest) as { exports: Record<string, { import: { default: string } }> }).exports;
-  return join(dirname(manifest), exports['./esm/api'].import.default);
 }
 
 function rebuildError(e: SerializedError): Error {
