@@ -52,8 +52,16 @@ export class DuckDbSession {
    * fetch per chunk costs more than reading the chunk (17M rows are 8k chunks).
    */
   async *chunks(sql: string): AsyncGenerator<DuckDBDataChunk> {
+    yield* await this.materialize(sql);
+  }
+
+  /**
+   * Runs a query to its end and returns the chunks of its result. Reading them is synchronous and needs no
+   * engine thread, so a caller can start the next query first and read these while DuckDB works on it.
+   */
+  async materialize(sql: string): Promise<DuckDBDataChunk[]> {
     const result = await this.connection.run(sql);
-    for (let i = 0; i < result.chunkCount; i++) yield result.getChunk(i);
+    return Array.from({ length: result.chunkCount }, (_, i) => result.getChunk(i));
   }
 
   /** An appender for a table of this database; the caller closes it. */
@@ -124,6 +132,7 @@ export async function openInMemoryDuckDb(settings: DuckDbSettings): Promise<{ in
     memory_limit: settings.memoryLimit,
     temp_directory: settings.tempDirectory,
     preserve_insertion_order: 'true',
+    enable_object_cache: 'true',
     // There is no network to fetch extensions from; fail fast instead of trying.
     autoinstall_known_extensions: 'false',
   });

@@ -8,16 +8,19 @@ import { silentLogger, type Logger } from '../../core/logger.js';
 import { createWorkDir, removeWorkDir } from '../../core/work-dir.js';
 import { FEATURE_NAMES, LABEL_NAMES } from './feature-spec.js';
 import type { FeatureTable } from './feature-table.js';
-import type { FeatureRows } from './feature-rows.js';
+import { FeatureRows } from './feature-rows.js';
+import { FeatureThreads, type FeatureThreadOptions } from './feature-threads.js';
 import { prepareFeatures, type FeatureParams } from './prepare-features.js';
 import type { StagingTables } from './staging-tables.js';
 
-/** Where DuckDB may spill and how much it may use. */
+/** Where DuckDB may spill, how much it may use, and how many threads compute. */
 export interface FeatureDeps {
   /** A scratch directory is made (and removed) under it. */
   readonly cacheDir: string;
   /** DuckDB limits: the defaults hold a Kaggle-size build (167k pairs) without spilling. */
   readonly duckdb?: { readonly memoryLimit?: string; readonly threads?: number };
+  /** Threads computing the features themselves. */
+  readonly parallel?: FeatureThreadOptions;
   readonly logger?: Logger;
 }
 
@@ -43,29 +46,36 @@ export type FeatureFileFormat = 'parquet' | 'csv';
 export async function buildFeatures(tables: StagingTables, params: FeatureParams, deps: FeatureDeps): Promise<FeatureTable> {
   const onStep = stepLogger(deps.logger ?? silentLogger, params.origin);
   const prepared = await withDatabase(deps, (db) => prepareFeatures(db, tables, params, onStep));
-  const { featureRows, rows } = prepared;
-  const values = new Float32Array(rows * featureRows.width);
-  featureRows.fill(0, rows, values);
-  let labels: Float32Array | undefined;
-  let weight: Float32Array | undefined;
-  if (params.labels) {
-    labels = new Float32Array(rows * LABEL_NAMES.length);
-    weight = new Float32Array(rows);
-    featureRows.fillLabels(0, rows, labels, weight);
+  const { rows, keys } = prepared;
+  const threads = FeatureThreads.open(rows, deps.parallel);
+  try {
+    const featureRows = new FeatureRows(keys, prepared.pairs, prepared.attributes, await threads.levelFeatures(keys, prepared.pairs));
+    onStep('level features', { threads: threads.threads });
+    const values = new Float32Array(rows * featureRows.width);
+    await threads.fillRows(featureRows, values);
+    let labels: Float32Array | undefined;
+    let weight: Float32Array | undefined;
+    if (params.labels) {
+      labels = new Float32Array(rows * LABEL_NAMES.length);
+      weight = new Float32Array(rows);
+      featureRows.fillLabels(0, rows, labels, weight);
+    }
+    onStep('series features', { rows });
+    return {
+      origin: params.origin,
+      lastObservedDay: prepared.lastObservedDay,
+      featureNames: FEATURE_NAMES,
+      rows,
+      storeNbr: keys.storeNbr,
+      itemNbr: keys.itemNbr,
+      values,
+      labels,
+      weight,
+      categories: prepared.categories,
+    };
+  } finally {
+    threads.close();
   }
-  onStep('series features', { rows });
-  return {
-    origin: params.origin,
-    lastObservedDay: prepared.lastObservedDay,
-    featureNames: FEATURE_NAMES,
-    rows,
-    storeNbr: featureRows.keys.storeNbr,
-    itemNbr: featureRows.keys.itemNbr,
-    values,
-    labels,
-    weight,
-    categories: prepared.categories,
-  };
 }
 
 /**
@@ -80,7 +90,15 @@ export async function writeFeatures(tables: StagingTables, params: FeatureParams
   return withDatabase(deps, async (db) => {
     const onStep = stepLogger(deps.logger ?? silentLogger, params.origin);
     const prepared = await prepareFeatures(db, tables, params, onStep);
-    const columns = registerFeatureRows(db, 'feature_rows', prepared.featureRows, Boolean(params.labels));
+    const threads = FeatureThreads.open(prepared.rows, deps.parallel);
+    let featureRows: FeatureRows;
+    try {
+      featureRows = new FeatureRows(prepared.keys, prepared.pairs, prepared.attributes, await threads.levelFeatures(prepared.keys, prepared.pairs));
+    } finally {
+      threads.close();
+    }
+    onStep('level features', { threads: threads.threads });
+    const columns = registerFeatureRows(db, 'feature_rows', featureRows, Boolean(params.labels));
     const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`);
     try {
       await db.run(`COPY (FROM feature_rows()) TO ${sqlString(temp)} (${FILE_OPTIONS[format]})`);

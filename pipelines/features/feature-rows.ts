@@ -1,7 +1,7 @@
 import { HORIZON_DAYS } from '../schema/kaggle-schema.js';
 import { ATTRIBUTES, FEATURE_NAMES, LEVELS, PERISHABLE_WEIGHT, seriesFeatures, type Level } from './feature-spec.js';
-import { compileSeriesFeatures } from './series-features.js';
-import { sumSeries, type SeriesGrid } from './series-grid.js';
+import { compileSeriesFeatures, type SeriesFeatureWriter } from './series-features.js';
+import { sumSeries, type LevelSeries, type SeriesGrid } from './series-grid.js';
 import { GRID_DAYS } from './grid-days.js';
 
 /** Keys of the selected store×item pairs, indexed by `sid` (pairs in (store_nbr, item_nbr) order). */
@@ -12,35 +12,53 @@ export interface PairKeys {
   readonly classNbr: Int32Array;
 }
 
+/** The series features of one coarser level, and which of its series each pair belongs to. */
+export interface LevelFeatures {
+  /** Level series × SERIES_WIDTH, row-major. */
+  readonly features: Float32Array;
+  /** Level series of each pair, by `sid`. */
+  readonly rowOf: Int32Array;
+}
+
+/** Number of series features of one level. */
+export const SERIES_WIDTH = seriesFeatures().length;
+
+/** The series of each coarser level (LEVELS after the pair itself): sums of the pairs' series. */
+export function coarserLevelSeries(keys: PairKeys, pairs: SeriesGrid): LevelSeries[] {
+  return LEVELS.slice(1).map((level) => sumSeries(pairs, levelKeys(keys, level.keys)));
+}
+
+/**
+ * Writes the series features of series from … to−1 of a grid to `out`, SERIES_WIDTH values a series, series s
+ * from index s·SERIES_WIDTH.
+ */
+export function writeSeriesRange(write: SeriesFeatureWriter, grid: SeriesGrid, from: number, to: number, out: Float32Array): void {
+  for (let s = from; s < to; s++) write(grid.x, grid.p, s * GRID_DAYS, out, s * SERIES_WIDTH, 1);
+}
+
 /**
  * The rows of the feature matrix of one origin, produced on request: the pairs' own series features are computed
- * row by row, the item and store-class levels once per series of the level (see LEVELS), then copied into the
- * rows of their pairs. Rows can be filled in batches, so a writer never needs the whole matrix at once.
+ * row by row; the item and store-class levels' features, computed once per series of the level (see LEVELS and
+ * feature-threads.ts), are copied into the rows of their pairs. Rows can be filled in batches, so a writer never
+ * needs the whole matrix at once.
  */
 export class FeatureRows {
   readonly rows: number;
   readonly width = FEATURE_NAMES.length;
   private readonly writeSeries = compileSeriesFeatures();
-  private readonly seriesWidth = seriesFeatures().length;
-  /** Per coarser level: its features (level rows × seriesWidth) and the level row of each pair. */
-  private readonly levels: { readonly features: Float32Array; readonly rowOf: Int32Array }[];
 
   /**
    * @param pairs the day grid of the pairs, series `sid`
    * @param attributes rows × ATTRIBUTES.length, NaN where a value has no code
+   * @param levels the coarser levels' features, in LEVELS order
    */
   constructor(
     readonly keys: PairKeys,
-    private readonly pairs: SeriesGrid,
-    private readonly attributes: Float32Array,
+    readonly pairs: SeriesGrid,
+    readonly attributes: Float32Array,
+    readonly levels: readonly LevelFeatures[],
   ) {
     this.rows = keys.storeNbr.length;
-    this.levels = LEVELS.slice(1).map((level) => {
-      const { grid, rowOf } = sumSeries(pairs, levelKeys(keys, level.keys));
-      const features = new Float32Array(grid.series * this.seriesWidth);
-      for (let s = 0; s < grid.series; s++) this.writeSeries(grid.x, grid.p, s * GRID_DAYS, features, s * this.seriesWidth, 1);
-      return { features, rowOf };
-    });
   }
 
   /** Writes rows first … first+count−1 to `values` from index 0: row-major, `width` values a row. */
@@ -55,7 +73,8 @@ export class FeatureRows {
 
   /** Row r's value of column c goes to values[r·rowStep + c·columnStep]. */
   private write(first: number, count: number, values: Float32Array, rowStep: number, columnStep: number): void {
-    const { seriesWidth, attributes } = this;
+    const { attributes } = this;
+    const seriesWidth = SERIES_WIDTH;
     const attributeCount = ATTRIBUTES.length;
     for (let r = 0; r < count; r++) {
       const sid = first + r;

@@ -3,11 +3,11 @@ import { sqlIdent, sqlString, type DuckDbSession } from '../../core/duckdb-sessi
 import { DataError, ShelfcastError, UsageError } from '../../core/errors.js';
 import { HORIZON_DAYS } from '../schema/kaggle-schema.js';
 import { FIRST_OFFSET, LAST_OFFSET } from './grid-days.js';
-import { FeatureRows, type PairKeys } from './feature-rows.js';
+import type { PairKeys } from './feature-rows.js';
 import { ATTRIBUTES, SELECTION_DAYS, TEXT_ATTRIBUTES, type Attribute, type TextAttribute } from './feature-spec.js';
 import type { CategoryCodes } from './feature-table.js';
 import { addDays, isIsoDate } from './iso-date.js';
-import { loadSeriesGrid } from './series-grid.js';
+import { loadSeriesGrid, type SeriesGrid } from './series-grid.js';
 import type { StagingTables } from './staging-tables.js';
 
 /** What to build. */
@@ -20,13 +20,17 @@ export interface FeatureParams {
   readonly categories?: CategoryCodes;
 }
 
-/** A build ready to be read: the rows of the feature table, and what describes it. */
+/** What the features of one origin are computed from (feature-threads.ts, FeatureRows), and what describes them. */
 export interface PreparedFeatures {
   readonly rows: number;
   readonly lastObservedDay: string;
   readonly categories: CategoryCodes;
-  /** The selected pairs and their features, by `sid`. */
-  readonly featureRows: FeatureRows;
+  /** The selected pairs, by `sid`. */
+  readonly keys: PairKeys;
+  /** Their day grid. */
+  readonly pairs: SeriesGrid;
+  /** Their attributes, rows × ATTRIBUTES.length, NaN where a text value has no code. */
+  readonly attributes: Float32Array;
 }
 
 /** Reports the end of each step of a build. */
@@ -34,8 +38,8 @@ export type StepListener = (step: string, detail?: Record<string, number | strin
 
 /**
  * Prepares the feature table of one origin: selects the store×item pairs (`sid` numbering them in (store_nbr,
- * item_nbr) order) and loads their day grid from the staged files with `db`; the features themselves are
- * computed in memory from that grid (FeatureRows).
+ * item_nbr) order) and loads their day grid and attributes from the staged files with `db`; the features
+ * themselves are computed in memory from that grid (FeatureThreads, FeatureRows).
  */
 export async function prepareFeatures(
   db: DuckDbSession,
@@ -49,12 +53,16 @@ export async function prepareFeatures(
   const labels = Boolean(params.labels);
 
   await createInputViews(db, tables);
+  // The sales and plan rows of days first … last: the files of those days only, where the files' days are known.
+  const daysBetween = (first: number, last: number) => ({ from: addDays(t, first), to: addDays(t, last) });
+  const salesOf = (first: number, last: number): string => filesOfDays('train', tables.train, tables.trainDays, daysBetween(first, last));
+  const planOf = (first: number, last: number): string => filesOfDays('plan', tables.promotionPlan, tables.promotionPlanDays, daysBetween(first, last));
   const lastObservedDay = await lastSalesDay(db, tables);
   checkOrigin(t, lastObservedDay, labels);
 
   await db.run(`CREATE TABLE series AS
     SELECT (row_number() OVER (ORDER BY store_nbr, item_nbr) - 1)::INTEGER AS sid, store_nbr::INTEGER AS store_nbr, item_nbr::INTEGER AS item_nbr
-    FROM (SELECT DISTINCT store_nbr, item_nbr FROM train WHERE date BETWEEN ${day(-SELECTION_DAYS)} AND ${day(-1)})`);
+    FROM (SELECT DISTINCT store_nbr, item_nbr FROM ${salesOf(-SELECTION_DAYS, -1)} WHERE date BETWEEN ${day(-SELECTION_DAYS)} AND ${day(-1)})`);
   await checkReferences(db, tables);
   const keys = await readPairKeys(db);
   const rows = keys.storeNbr.length;
@@ -68,31 +76,42 @@ export async function prepareFeatures(
   // Kaggle files have plans only for the days after the last observed day; a lake that also holds the plans of
   // past days (a retailer's promotion calendar) gives past unsold cells their flags too, so that a promotion
   // flag means the same at training origins as at the test origin.
-  const inGrid = (column: string): string => `${column} BETWEEN ${day(FIRST_OFFSET)} AND ${day(LAST_OFFSET)}`;
   const [{ pastPlanDays }] = await db.rows<{ pastPlanDays: number }>(
-    `SELECT count(DISTINCT date)::INTEGER AS "pastPlanDays" FROM plan WHERE date <= DATE ${sqlString(lastObservedDay)} AND ${inGrid('date')}`,
+    `SELECT count(DISTINCT date)::INTEGER AS "pastPlanDays" FROM plan WHERE date <= DATE ${sqlString(lastObservedDay)} AND date BETWEEN ${day(FIRST_OFFSET)} AND ${day(LAST_OFFSET)}`,
   );
-  const salesCells = `
+  const cellsOf = ([first, last]: readonly [number, number]): string => {
+    const inRange = (column: string): string => `${column} BETWEEN ${day(first)} AND ${day(last)}`;
+    const salesCells = `
     SELECT s.sid, (r.date - ${day(0)})::INTEGER AS d, ln(1 + greatest(r.unit_sales, 0))::DOUBLE AS x, CASE WHEN r.onpromotion THEN 1 ELSE 0 END::FLOAT AS p, true AS sold
-    FROM train r JOIN series s ON s.store_nbr = r.store_nbr AND s.item_nbr = r.item_nbr
-    WHERE ${inGrid('r.date')}`;
-  const planCells = (after: string): string => `
+    FROM ${salesOf(first, last)} r JOIN series s ON s.store_nbr = r.store_nbr AND s.item_nbr = r.item_nbr
+    WHERE ${inRange('r.date')}`;
+    const planCells = (after: string): string => `
     SELECT s.sid, (q.date - ${day(0)})::INTEGER, 0::DOUBLE, CASE WHEN q.onpromotion THEN 1 ELSE 0 END::FLOAT, false
-    FROM plan q JOIN series s ON s.store_nbr = q.store_nbr AND s.item_nbr = q.item_nbr
-    WHERE ${inGrid('q.date')}${after}`;
-  // Without past plans no cell has both a sales row and a plan row, and the union needs no grouping.
-  const cells =
-    pastPlanDays === 0
+    FROM ${planOf(first, last)} q JOIN series s ON s.store_nbr = q.store_nbr AND s.item_nbr = q.item_nbr
+    WHERE ${inRange('q.date')}${after}`;
+    // Without past plans no cell has both a sales row and a plan row, and the union needs no grouping.
+    return pastPlanDays === 0
       ? `SELECT sid, d, x, p FROM (${salesCells} UNION ALL ${planCells(` AND q.date > DATE ${sqlString(lastObservedDay)}`)})`
       : `SELECT sid, d, sum(x)::DOUBLE AS x, coalesce(max(p) FILTER (WHERE sold), max(p))::FLOAT AS p
          FROM (${salesCells} UNION ALL ${planCells('')}) GROUP BY sid, d`;
-  const grid = await loadSeriesGrid(db, cells, rows);
+  };
+  const grid = await loadSeriesGrid(db, dayRanges(FIRST_OFFSET, LAST_OFFSET, GRID_SLICE_DAYS).map(cellsOf), rows);
   onStep('day grid');
 
   const categories = await createCategoryCodes(db, params.categories);
-  const featureRows = new FeatureRows(keys, grid, await readAttributes(db, rows));
-  onStep('attributes and level features');
-  return { rows, lastObservedDay, categories, featureRows };
+  const attributes = await readAttributes(db, rows);
+  onStep('attributes');
+  return { rows, lastObservedDay, categories, keys, pairs: grid, attributes };
+}
+
+/** Days of the grid one cell query covers: a few weeks keep each result small (see loadSeriesGrid). */
+const GRID_SLICE_DAYS = 21;
+
+/** Consecutive ranges [first, last] of at most `days` days covering first … last. */
+function dayRanges(first: number, last: number, days: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let from = first; from <= last; from += days) ranges.push([from, Math.min(from + days - 1, last)]);
+  return ranges;
 }
 
 /** The selected pairs' keys in `sid` order. */
@@ -155,17 +174,32 @@ function parquetRelation(files: string | readonly string[] | undefined, emptyCol
   return `SELECT * FROM read_parquet([${list.map(sqlString).join(', ')}], hive_partitioning = false)`;
 }
 
+/** Columns of the sales and plan views, and their types when a relation has no file. */
+const SALES_COLUMNS = 'NULL::DATE AS date, NULL::SMALLINT AS store_nbr, NULL::INTEGER AS item_nbr, NULL::DOUBLE AS unit_sales, NULL::BOOLEAN AS onpromotion';
+const PLAN_COLUMNS = 'NULL::DATE AS date, NULL::SMALLINT AS store_nbr, NULL::INTEGER AS item_nbr, NULL::BOOLEAN AS onpromotion';
+
 async function createInputViews(db: DuckDbSession, tables: StagingTables): Promise<void> {
-  await db.run(`CREATE VIEW train AS SELECT date, store_nbr, item_nbr, unit_sales, onpromotion FROM (${parquetRelation(
-    tables.train,
-    'NULL::DATE AS date, NULL::SMALLINT AS store_nbr, NULL::INTEGER AS item_nbr, NULL::DOUBLE AS unit_sales, NULL::BOOLEAN AS onpromotion',
-  )})`);
-  await db.run(`CREATE VIEW plan AS SELECT date, store_nbr, item_nbr, onpromotion FROM (${parquetRelation(
-    tables.promotionPlan,
-    'NULL::DATE AS date, NULL::SMALLINT AS store_nbr, NULL::INTEGER AS item_nbr, NULL::BOOLEAN AS onpromotion',
-  )})`);
+  await db.run(`CREATE VIEW train AS SELECT date, store_nbr, item_nbr, unit_sales, onpromotion FROM (${parquetRelation(tables.train, SALES_COLUMNS)})`);
+  await db.run(`CREATE VIEW plan AS SELECT date, store_nbr, item_nbr, onpromotion FROM (${parquetRelation(tables.promotionPlan, PLAN_COLUMNS)})`);
   await db.run(`CREATE VIEW items AS SELECT item_nbr, family, class, perishable FROM read_parquet(${sqlString(tables.items)})`);
   await db.run(`CREATE VIEW stores AS SELECT store_nbr, city, state, type, cluster FROM read_parquet(${sqlString(tables.stores)})`);
+}
+
+/**
+ * A relation for the rows of `view` between two days: the view itself, or, when the day of each file is known,
+ * only the files of those days (each query then opens a few files instead of all of them). Rows still need the
+ * caller's date filter.
+ */
+function filesOfDays(
+  view: 'train' | 'plan',
+  files: string | readonly string[] | undefined,
+  days: readonly string[] | undefined,
+  range: { readonly from: string; readonly to: string },
+): string {
+  if (typeof files === 'string' || files === undefined || days === undefined || days.length !== files.length) return view;
+  const chosen = files.filter((_, i) => days[i] >= range.from && days[i] <= range.to);
+  const columns = view === 'train' ? 'date, store_nbr, item_nbr, unit_sales, onpromotion' : 'date, store_nbr, item_nbr, onpromotion';
+  return `(SELECT ${columns} FROM (${parquetRelation(chosen, view === 'train' ? SALES_COLUMNS : PLAN_COLUMNS)}))`;
 }
 
 async function lastSalesDay(db: DuckDbSession, tables: StagingTables): Promise<string> {

@@ -1,4 +1,5 @@
 import { FIRST_OFFSET } from './grid-days.js';
+import type { DayValues, PromoValues } from './series-grid.js';
 import { DECAY_FACTOR, seriesFeatures, type OccurrenceStat, type SeriesFeature, type WindowStat } from './feature-spec.js';
 
 /**
@@ -7,10 +8,11 @@ import { DECAY_FACTOR, seriesFeatures, type OccurrenceStat, type SeriesFeature, 
  * into kernels; features that share a window (the seven window statistics, the four promo-split statistics, the
  * three day counts) share one pass over it.
  *
- * Arithmetic is in float64 and the result is rounded once to float32 on store, like the SQL builder this
- * replaces (sums run oldest day first, as a written-out sum does).
+ * Arithmetic is in float64 and the result is rounded once to float32 on store. Each call of
+ * compileSeriesFeatures makes new kernels: one writer per kind of grid (pairs, levels) keeps each kernel's
+ * array accesses of one type, which V8 compiles best.
  */
-export type SeriesFeatureWriter = (x: Float64Array, p: Float32Array, base: number, out: Float32Array, at: number, stride: number) => void;
+export type SeriesFeatureWriter = (x: DayValues, p: PromoValues, base: number, out: Float32Array, at: number, stride: number) => void;
 
 type Kernel = SeriesFeatureWriter;
 
@@ -24,7 +26,8 @@ const dayIndex = (base: number, offset: number): number => base + offset - FIRST
  */
 export function compileSeriesFeatures(features: readonly SeriesFeature[] = seriesFeatures()): SeriesFeatureWriter {
   const kernels: Kernel[] = [];
-  const windowGroups = new Map<string, { window: number; endLag: number; columns: Partial<Record<WindowStat, number>> }>();
+  /** Windows ending on the same day, by that day's lag: one backward pass serves all of them. */
+  const windowFamilies = new Map<number, Map<number, Partial<Record<WindowStat, number>>>>();
   const splitGroups = new Map<number, Partial<Record<string, number>>>();
   const occurrenceGroups = new Map<string, { of: 'sales' | 'promo' | 'next'; first: number; width: number; columns: Partial<Record<OccurrenceStat, number>> }>();
   const maxWindow = Math.max(1, ...features.map((f) => ('window' in f ? f.window : 1)));
@@ -33,10 +36,11 @@ export function compileSeriesFeatures(features: readonly SeriesFeature[] = serie
   features.forEach((f, column) => {
     switch (f.kind) {
       case 'window': {
-        const key = `${f.window}:${f.endLag}`;
-        const group = windowGroups.get(key) ?? { window: f.window, endLag: f.endLag, columns: {} };
-        group.columns[f.stat] = column;
-        windowGroups.set(key, group);
+        const family = windowFamilies.get(f.endLag) ?? new Map<number, Partial<Record<WindowStat, number>>>();
+        const columns = family.get(f.window) ?? {};
+        columns[f.stat] = column;
+        family.set(f.window, columns);
+        windowFamilies.set(f.endLag, family);
         break;
       }
       case 'promo_split': {
@@ -88,7 +92,7 @@ export function compileSeriesFeatures(features: readonly SeriesFeature[] = serie
       }
     }
   });
-  for (const group of windowGroups.values()) kernels.push(windowKernel(group.window, group.endLag, group.columns, scratch));
+  for (const [endLag, family] of windowFamilies) kernels.push(windowFamilyKernel(endLag, family, scratch));
   for (const [window, columns] of splitGroups) kernels.push(promoSplitKernel(window, columns));
   for (const group of occurrenceGroups.values()) kernels.push(occurrenceKernel(group.of === 'sales', group.first, group.width, group.columns));
 
@@ -106,41 +110,53 @@ function promoSumKernel(first: number, width: number, column: number): Kernel {
   };
 }
 
-/** The window statistics of x over the `window` days ending at t−endLag. */
-function windowKernel(window: number, endLag: number, columns: Partial<Record<WindowStat, number>>, scratch: Float64Array): Kernel {
-  const first = -(endLag + window - 1);
-  const { mean, median, min, max, std, diff_mean: diffMean, decay } = columns;
+/**
+ * The window statistics of x over every window of `family` (width → columns), all ending at t−endLag. One pass
+ * walks back from t−endLag; when it has seen w days it holds window w's sum, extremes, decay sum (the newest
+ * day weighs 1, each older one 0.9 times the next) and, by Welford's update, its variance. Only the median needs
+ * the window's values again.
+ */
+function windowFamilyKernel(endLag: number, family: ReadonlyMap<number, Partial<Record<WindowStat, number>>>, scratch: Float64Array): Kernel {
+  const widths = [...family.keys()].sort((a, b) => a - b);
+  const longest = widths[widths.length - 1];
+  // Per day walked back (k = 0 is the newest): the columns of the window that ends there, or -1 for none.
+  const checkpoint = new Int32Array(longest).fill(-1);
+  const stats = widths.map((w) => ({ width: w, ...family.get(w)! }));
+  stats.forEach((s, i) => (checkpoint[s.width - 1] = i));
+  const columnsOf = (stat: WindowStat): Int32Array => Int32Array.from(stats, (s) => s[stat] ?? -1);
+  const [mean, median, min, max, std, diffMean, decay] = [columnsOf('mean'), columnsOf('median'), columnsOf('min'), columnsOf('max'), columnsOf('std'), columnsOf('diff_mean'), columnsOf('decay')];
+  const inverse = Float64Array.from({ length: longest + 1 }, (_, n) => (n === 0 ? 0 : 1 / n));
+  const weights = Float64Array.from({ length: longest }, (_, k) => DECAY_FACTOR ** k);
   return (x, _p, base, out, at, stride) => {
-    const start = dayIndex(base, first);
+    const newest = dayIndex(base, -endLag);
     let sum = 0;
     let lo = Infinity;
     let hi = -Infinity;
     let decayed = 0;
-    for (let j = 0; j < window; j++) {
-      const v = x[start + j];
+    let average = 0;
+    let squares = 0;
+    let zeros = 0;
+    for (let k = 0; k < longest; k++) {
+      const v = x[newest - k];
+      if (v === 0) zeros++;
       sum += v;
       if (v < lo) lo = v;
       if (v > hi) hi = v;
-      decayed = decayed * DECAY_FACTOR + v;
-    }
-    const average = sum / window;
-    if (mean !== undefined) out[at + mean * stride] = average;
-    if (min !== undefined) out[at + min * stride] = lo;
-    if (max !== undefined) out[at + max * stride] = hi;
-    if (decay !== undefined) out[at + decay * stride] = decayed;
-    // The mean of x_j − x_{j−1} over j = 1 … w−1 telescopes to (x_{w−1} − x_0) / (w−1).
-    if (diffMean !== undefined) out[at + diffMean * stride] = (x[start + window - 1] - x[start]) / (window - 1);
-    if (std !== undefined) {
-      let squares = 0;
-      for (let j = 0; j < window; j++) {
-        const d = x[start + j] - average;
-        squares += d * d;
-      }
-      out[at + std * stride] = window > 1 ? Math.sqrt(squares / (window - 1)) : NaN;
-    }
-    if (median !== undefined) {
-      for (let j = 0; j < window; j++) scratch[j] = x[start + j];
-      out[at + median * stride] = medianInPlace(scratch, window);
+      decayed += weights[k] * v;
+      const delta = v - average;
+      average += delta * inverse[k + 1];
+      squares += delta * (v - average);
+      const i = checkpoint[k];
+      if (i < 0) continue;
+      const w = k + 1;
+      if (mean[i] >= 0) out[at + mean[i] * stride] = sum / w;
+      if (min[i] >= 0) out[at + min[i] * stride] = lo;
+      if (max[i] >= 0) out[at + max[i] * stride] = hi;
+      if (decay[i] >= 0) out[at + decay[i] * stride] = decayed;
+      // The mean of x_j − x_{j−1} over the window telescopes to (newest − oldest) / (w − 1).
+      if (diffMean[i] >= 0) out[at + diffMean[i] * stride] = (x[newest] - v) / (w - 1);
+      if (std[i] >= 0) out[at + std[i] * stride] = w > 1 ? Math.sqrt(Math.max(squares, 0) / (w - 1)) : NaN;
+      if (median[i] >= 0) out[at + median[i] * stride] = medianOfNonNegative(x, newest - k, w, zeros, scratch);
     }
   };
 }
@@ -202,6 +218,30 @@ function occurrenceKernel(sales: boolean, first: number, width: number, columns:
     if (last !== undefined) out[at + last * stride] = width - newest;
     if (firstColumn !== undefined) out[at + firstColumn * stride] = oldest < 0 ? 0 : width - oldest;
   };
+}
+
+/**
+ * The median of the n values x[first … first+n−1], all ≥ 0 (x is log1p of sales clipped at 0), `zeros` of them
+ * 0. Most sales histories are largely zeros, and zeros are the smallest values: when they fill both middle
+ * positions the median is 0 without looking further, and otherwise only the positive values need a selection.
+ */
+function medianOfNonNegative(x: DayValues, first: number, n: number, zeros: number, scratch: Float64Array): number {
+  const lower = (n - 1) >> 1;
+  const upper = n >> 1;
+  if (upper < zeros) return 0;
+  let m = 0;
+  for (let j = first, end = first + n; j < end; j++) if (x[j] !== 0) scratch[m++] = x[j];
+  // The middle positions among the positive values; a position below 0 is one of the zeros.
+  const low = lower - zeros;
+  const high = upper - zeros;
+  selectInPlace(scratch, m, high);
+  const highValue = scratch[high];
+  if (low === high) return highValue;
+  if (low < 0) return highValue / 2;
+  // After selection everything left of `high` is at most scratch[high]; the lower middle is their maximum.
+  let lowValue = -Infinity;
+  for (let i = 0; i < high; i++) if (scratch[i] > lowValue) lowValue = scratch[i];
+  return (lowValue + highValue) / 2;
 }
 
 /** The median of a[0 … n−1] (the mean of the two middle values when n is even); reorders a. */

@@ -2,19 +2,40 @@ import { readColumn } from '../../core/duckdb-columns.js';
 import type { DuckDbSession } from '../../core/duckdb-session.js';
 import { FIRST_OFFSET, GRID_DAYS } from './grid-days.js';
 
+/** Days of x: single precision for the pairs' own log sales, double for the sums of the coarser levels. */
+export type DayValues = Float32Array | Float64Array;
+/** Days of p: 0/1 flags for a pair, counts at the coarser levels. */
+export type PromoValues = Uint8Array | Float32Array;
+
 /**
  * The dense day grid of a set of series: x (history and labels) and p (promotion) for every series and every
  * day offset from FIRST_OFFSET to LAST_OFFSET, absent days 0. Series-major: the days of one series are
- * contiguous, so computing a series' features walks one short stretch of memory.
+ * contiguous, so computing a series' features walks one short stretch of memory. The arrays live in shared
+ * memory, so that worker threads can compute features of the same grid (feature-threads.ts).
  */
 export class SeriesGrid {
-  readonly x: Float64Array;
-  /** Promo flags are 0/1 for a pair and counts at the other levels, so single precision is exact. */
-  readonly p: Float32Array;
+  private constructor(
+    readonly series: number,
+    readonly x: DayValues,
+    readonly p: PromoValues,
+  ) {}
 
-  constructor(readonly series: number) {
-    this.x = new Float64Array(series * GRID_DAYS);
-    this.p = new Float32Array(series * GRID_DAYS);
+  /**
+   * A zero grid for store×item pairs. x = log1p(sales) is kept in single precision, like the matrix it ends in
+   * (a relative error below 1e-7), and p as bytes: the grid is the largest input of a build.
+   */
+  static forPairs(series: number): SeriesGrid {
+    return new SeriesGrid(series, new Float32Array(new SharedArrayBuffer(series * GRID_DAYS * 4)), new Uint8Array(new SharedArrayBuffer(series * GRID_DAYS)));
+  }
+
+  /** A zero grid for the sums of a coarser level. */
+  static forLevel(series: number): SeriesGrid {
+    return new SeriesGrid(series, new Float64Array(new SharedArrayBuffer(series * GRID_DAYS * 8)), new Float32Array(new SharedArrayBuffer(series * GRID_DAYS * 4)));
+  }
+
+  /** A grid over existing arrays (a worker's view of a grid made elsewhere). */
+  static over(series: number, arrays: { readonly x: DayValues; readonly p: PromoValues }): SeriesGrid {
+    return new SeriesGrid(series, arrays.x, arrays.p);
   }
 
   /** Index of day `offset` (relative to the origin) of series `s` in `x` and `p`. */
@@ -24,26 +45,36 @@ export class SeriesGrid {
 }
 
 /**
- * Fills a grid from a query returning `(sid INTEGER, d INTEGER, x DOUBLE, p FLOAT)` without NULLs, one row per
- * series and day that has data; `d` is a day offset inside the grid.
+ * Fills a grid from queries returning `(sid INTEGER, d INTEGER, x DOUBLE, p FLOAT)` without NULLs, one row per
+ * series and day that has data; `d` is a day offset inside the grid, and no two queries return the same cell.
+ * Several queries over disjoint day ranges keep each materialised result small, and each one runs in DuckDB
+ * while the grid takes the rows of the one before.
  */
-export async function loadSeriesGrid(db: DuckDbSession, cellsSql: string, series: number): Promise<SeriesGrid> {
-  const grid = new SeriesGrid(series);
+export async function loadSeriesGrid(db: DuckDbSession, cellQueries: readonly string[], series: number): Promise<SeriesGrid> {
+  const grid = SeriesGrid.forPairs(series);
+  const { x: gridX, p: gridP } = grid;
   let sid = new Int32Array(2048);
   let day = new Int32Array(2048);
   let x = new Float64Array(2048);
   let p = new Float32Array(2048);
-  for await (const chunk of db.chunks(cellsSql)) {
-    const n = chunk.rowCount;
-    if (n > sid.length) [sid, day, x, p] = [new Int32Array(n), new Int32Array(n), new Float64Array(n), new Float32Array(n)];
-    readColumn(chunk, 0, 'int32', sid);
-    readColumn(chunk, 1, 'int32', day);
-    readColumn(chunk, 2, 'float64', x);
-    readColumn(chunk, 3, 'float32', p);
-    for (let i = 0; i < n; i++) {
-      const at = sid[i] * GRID_DAYS + day[i] - FIRST_OFFSET;
-      grid.x[at] = x[i];
-      grid.p[at] = p[i];
+  let next = cellQueries.length > 0 ? db.materialize(cellQueries[0]) : undefined;
+  for (let q = 0; q < cellQueries.length; q++) {
+    const chunks = await next!;
+    next = q + 1 < cellQueries.length ? db.materialize(cellQueries[q + 1]) : undefined;
+    // A failed query ahead must wait to be reported until this one is read, not be an unhandled rejection.
+    next?.catch(() => undefined);
+    for (const chunk of chunks) {
+      const n = chunk.rowCount;
+      if (n > sid.length) [sid, day, x, p] = [new Int32Array(n), new Int32Array(n), new Float64Array(n), new Float32Array(n)];
+      readColumn(chunk, 0, 'int32', sid);
+      readColumn(chunk, 1, 'int32', day);
+      readColumn(chunk, 2, 'float64', x);
+      readColumn(chunk, 3, 'float32', p);
+      for (let i = 0; i < n; i++) {
+        const at = sid[i] * GRID_DAYS + day[i] - FIRST_OFFSET;
+        gridX[at] = x[i];
+        gridP[at] = p[i];
+      }
     }
   }
   return grid;
@@ -64,15 +95,16 @@ export function sumSeries(base: SeriesGrid, groupOf: Float64Array): LevelSeries 
   const keys = Array.from(new Set(groupOf)).sort((a, b) => a - b);
   const rowOfKey = new Map(keys.map((k, i) => [k, i]));
   const rowOf = new Int32Array(base.series);
-  const grid = new SeriesGrid(keys.length);
+  const grid = SeriesGrid.forLevel(keys.length);
+  const [fromX, fromP, toX, toP] = [base.x, base.p, grid.x, grid.p];
   for (let s = 0; s < base.series; s++) {
     const row = rowOfKey.get(groupOf[s])!;
     rowOf[s] = row;
     const from = s * GRID_DAYS;
     const to = row * GRID_DAYS;
     for (let d = 0; d < GRID_DAYS; d++) {
-      grid.x[to + d] += base.x[from + d];
-      grid.p[to + d] += base.p[from + d];
+      toX[to + d] += fromX[from + d];
+      toP[to + d] += fromP[from + d];
     }
   }
   return { grid, rowOf };

@@ -12,8 +12,15 @@ import { addDays } from './iso-date.js';
 export interface StagingTables {
   /** Sales (`train`): a glob or a list of files. Only days in [t−365, t+15] are read. */
   readonly train: string | readonly string[];
+  /**
+   * When `train` is a list of one-day partitions: the day of each file, in the same order, so that a query about
+   * some days opens only their files.
+   */
+  readonly trainDays?: readonly string[];
   /** The promotion plan (`test`): a glob or a list of files; absent or empty means no promotion is planned. */
   readonly promotionPlan?: string | readonly string[];
+  /** Like trainDays, for a `promotionPlan` list. */
+  readonly promotionPlanDays?: readonly string[];
   /** `items` (item_nbr, family, class, perishable). */
   readonly items: string;
   /** `stores` (store_nbr, city, state, type, cluster). */
@@ -64,7 +71,15 @@ export async function stagingTablesFromLake(
   const stores = await requireTable(lake, 'stores');
   const materialise = (kind: PartitionedKind, dates: string[]): Promise<string[]> =>
     mapLimited(dates, DOWNLOADS_AT_ONCE, (d) => lake.materialise(partitionKey(kind, d)));
-  return { train: await materialise('train', trainDates), promotionPlan: await materialise('test', planDates), items, stores, lastObservedDay };
+  return {
+    train: await materialise('train', trainDates),
+    trainDays: trainDates,
+    promotionPlan: await materialise('test', planDates),
+    promotionPlanDays: planDates,
+    items,
+    stores,
+    lastObservedDay,
+  };
 }
 
 /** Partitions fetched at the same time from an S3 lake (as many as the S3 lake's own prefix download). */

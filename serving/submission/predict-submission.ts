@@ -77,7 +77,7 @@ export async function predictSubmission(options: PredictSubmissionOptions, deps:
     // The lake's plans of past days (if any) and the test file as the plan of the forecast days.
     const tables = await stagingTablesFromLake(deps.lake, origin, { planDaysBefore: origin });
     const pastPlans = typeof tables.promotionPlan === 'string' ? [tables.promotionPlan] : (tables.promotionPlan ?? []);
-    const features = await buildFeatures({ ...tables, promotionPlan: [...pastPlans, plan] }, { origin, categories }, { cacheDir: deps.cacheDir, logger: logger.child({}, { level: 'warn' }) });
+    const features = await buildFeatures({ ...tables, promotionPlan: [...pastPlans, plan], promotionPlanDays: undefined }, { origin, categories }, { cacheDir: deps.cacheDir, logger: logger.child({}, { level: 'warn' }) });
     const forecaster = await OnnxForecaster.load(bundle.path(RUN_FILES.onnx), FEATURE_NAMES.length);
     let forecast: Float32Array;
     try {

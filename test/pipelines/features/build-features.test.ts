@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { DuckDbSession, sqlString } from '../../../core/duckdb-session.js';
 import { DataError, UsageError } from '../../../core/errors.js';
 import { buildFeatures, FEATURE_NAMES, LABEL_NAMES, writeFeatures, type FeatureTable } from '../../../pipelines/features/index.js';
+import { FeatureRows, SERIES_WIDTH } from '../../../pipelines/features/feature-rows.js';
+import { FeatureThreads } from '../../../pipelines/features/feature-threads.js';
+import { SeriesGrid } from '../../../pipelines/features/series-grid.js';
 import { LAST_DAY, STRADDLING_ORIGIN, TEST_ORIGIN, TRAIN_ORIGIN, writeStagingLake } from './feature-fixture.js';
 import { close, featureTestbed } from './feature-testbed.js';
 import { naiveFeatureRows, shiftDay, type NaiveRow } from './naive-features.js';
@@ -68,6 +71,33 @@ describe('buildFeatures against the naive reference', () => {
   it('switches from sales flags to the plan on the day after the last observed day (straddling origin)', async () => {
     const table = await buildFeatures(bed.tables(), { origin: STRADDLING_ORIGIN }, bed.deps());
     expect(mismatches(table, naiveFeatureRows(bed.data, STRADDLING_ORIGIN), false).slice(0, 20)).toEqual([]);
+  });
+});
+
+describe('computing on worker threads', () => {
+  it('gives the same table, bit for bit, on two threads as on one, labels included', async () => {
+    const one = await bed.trainOriginTable();
+    const two = await buildFeatures(bed.tables(), { origin: TRAIN_ORIGIN, labels: true }, { ...bed.deps(), parallel: { threads: 2, minRowsPerThread: 1 } });
+    expect(two.rows).toBe(one.rows);
+    expect(one.rows).toBeGreaterThan(2);
+    expect(Buffer.from(two.values.buffer).equals(Buffer.from(one.values.buffer))).toBe(true);
+    expect(two.labels).toEqual(one.labels);
+    expect(two.values.buffer).toBeInstanceOf(ArrayBuffer);
+  });
+
+  it('reports the error of a worker thread instead of hanging', async () => {
+    const threads = FeatureThreads.open(2, { threads: 2, minRowsPerThread: 1 });
+    try {
+      expect(threads.threads).toBe(2);
+      // One row: this thread's share is empty and the worker's holds the row, whose level has no rowOf array.
+      const keys = { storeNbr: Int32Array.of(1), itemNbr: Int32Array.of(1), classNbr: Int32Array.of(1) };
+      const broken = new FeatureRows(keys, SeriesGrid.forPairs(1), new Float32Array(7), [
+        { features: new Float32Array(SERIES_WIDTH), rowOf: undefined as unknown as Int32Array },
+      ]);
+      await expect(threads.fillRows(broken, new Float32Array(broken.width))).rejects.toThrow(/undefined/);
+    } finally {
+      threads.close();
+    }
   });
 });
 
