@@ -1,7 +1,7 @@
 import { HORIZON_DAYS } from '../schema/kaggle-schema.js';
 import { ATTRIBUTES, FEATURE_NAMES, LEVELS, PERISHABLE_WEIGHT, seriesFeatures, type Level } from './feature-spec.js';
 import { compileSeriesFeatures, type SeriesFeatureWriter } from './series-features.js';
-import { sumSeries, type LevelSeries, type SeriesGrid } from './series-grid.js';
+import type { SeriesGrid } from './series-grid.js';
 import { GRID_DAYS } from './grid-days.js';
 
 /** Keys of the selected store×item pairs, indexed by `sid` (pairs in (store_nbr, item_nbr) order). */
@@ -23,9 +23,9 @@ export interface LevelFeatures {
 /** Number of series features of one level. */
 export const SERIES_WIDTH = seriesFeatures().length;
 
-/** The series of each coarser level (LEVELS after the pair itself): sums of the pairs' series. */
-export function coarserLevelSeries(keys: PairKeys, pairs: SeriesGrid): LevelSeries[] {
-  return LEVELS.slice(1).map((level) => sumSeries(pairs, levelKeys(keys, level.keys)));
+/** Each pair's key at each coarser level (LEVELS after the pair itself), whose series sum the pairs' series. */
+export function coarserLevelKeys(keys: PairKeys): Float64Array[] {
+  return LEVELS.slice(1).map((level) => levelKeys(keys, level.keys));
 }
 
 /**
@@ -84,7 +84,8 @@ export class FeatureRows {
         const { features, rowOf } = this.levels[l];
         const from = rowOf[sid] * seriesWidth;
         const to = at + (l + 1) * seriesWidth * columnStep;
-        for (let k = 0; k < seriesWidth; k++) values[to + k * columnStep] = features[from + k];
+        if (columnStep === 1) values.set(features.subarray(from, from + seriesWidth), to);
+        else for (let k = 0; k < seriesWidth; k++) values[to + k * columnStep] = features[from + k];
       }
       const to = at + LEVELS.length * seriesWidth * columnStep;
       for (let a = 0; a < attributeCount; a++) values[to + a * columnStep] = attributes[sid * attributeCount + a];

@@ -2,10 +2,10 @@ import { availableParallelism } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../core/module-worker.js';
-import { coarserLevelSeries, FeatureRows, SERIES_WIDTH, writeSeriesRange, type LevelFeatures, type PairKeys } from './feature-rows.js';
+import { coarserLevelKeys, FeatureRows, SERIES_WIDTH, writeSeriesRange, type LevelFeatures, type PairKeys } from './feature-rows.js';
 import type { FeatureWorkerJob, FeatureWorkerReply, GridArrays } from './feature-worker-protocol.js';
 import { compileSeriesFeatures } from './series-features.js';
-import type { SeriesGrid } from './series-grid.js';
+import { SeriesGrid, sumSeries, type LevelSeries } from './series-grid.js';
 
 /** How the feature computation may spread over threads. */
 export interface FeatureThreadOptions {
@@ -48,7 +48,22 @@ export class FeatureThreads {
 
   /** The features of every series of the coarser levels. */
   async levelFeatures(keys: PairKeys, pairs: SeriesGrid): Promise<LevelFeatures[]> {
-    const levels = coarserLevelSeries(keys, pairs);
+    // The levels' sums go round the threads, level by level; then each thread takes a share of every level's series.
+    const summed = coarserLevelKeys(keys).map((groupOf, l) => {
+      const thread = l % this.threads;
+      if (thread === 0) return undefined;
+      return this.workers[thread - 1].run({ type: 'sum', pairs: gridArrays(pairs), groupOf });
+    });
+    quiet(summed.filter((s) => s !== undefined));
+    const ownSums = coarserLevelKeys(keys).map((groupOf, l) => (summed[l] === undefined ? sumSeries(pairs, groupOf) : undefined));
+    const levels: LevelSeries[] = await Promise.all(
+      summed.map(async (job, l) => {
+        if (job === undefined) return ownSums[l]!;
+        const level = await job;
+        if (!level) throw new Error('a feature worker returned no level series');
+        return { grid: SeriesGrid.over(level.grid.series, level.grid), rowOf: level.rowOf };
+      }),
+    );
     const outs = levels.map((l) => new Float32Array(new SharedArrayBuffer(l.grid.series * SERIES_WIDTH * Float32Array.BYTES_PER_ELEMENT)));
     const rangesOf = (thread: number) =>
       levels.map(({ grid }, i) => ({ grid, out: outs[i], ...share(grid.series, this.threads, thread) }));
@@ -111,10 +126,12 @@ function quiet(jobs: readonly Promise<unknown>[]): void {
   for (const job of jobs) job.catch(() => undefined);
 }
 
+type DoneReply = Extract<FeatureWorkerReply, { type: 'done' }>;
+
 /** One worker thread running one job at a time. */
 class FeatureWorker {
   private pending?: {
-    readonly resolve: () => void;
+    readonly resolve: (level: DoneReply['level']) => void;
     readonly reject: (err: Error) => void;
     readonly onRows?: (batch: { first: number; count: number; buffer: ArrayBuffer }) => void;
   };
@@ -126,7 +143,8 @@ class FeatureWorker {
     worker.on('exit', (code) => this.fail(new Error(`a feature worker thread exited with code ${code} before finishing its job`)));
   }
 
-  run(job: FeatureWorkerJob, transfer: ArrayBuffer[] = [], onRows?: (batch: { first: number; count: number; buffer: ArrayBuffer }) => void): Promise<void> {
+  /** Runs a job; resolves with the level series a `sum` job returns. */
+  run(job: FeatureWorkerJob, transfer: ArrayBuffer[] = [], onRows?: (batch: { first: number; count: number; buffer: ArrayBuffer }) => void): Promise<DoneReply['level']> {
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject, onRows };
       this.worker.postMessage(job, transfer);
@@ -151,7 +169,7 @@ class FeatureWorker {
       return;
     }
     this.pending = undefined;
-    if (reply.type === 'done') pending.resolve();
+    if (reply.type === 'done') pending.resolve(reply.level);
     else pending.reject(Object.assign(new Error(reply.message), { stack: reply.stack }));
   }
 

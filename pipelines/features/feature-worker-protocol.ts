@@ -10,6 +10,8 @@ export interface GridArrays {
 
 /** What FeatureThreads asks of a feature worker (feature-worker.ts). */
 export type FeatureWorkerJob =
+  /** The series of a coarser level: sums of the pairs' series by their key at the level (sumSeries). */
+  | { readonly type: 'sum'; readonly pairs: GridArrays; readonly groupOf: Float64Array }
   /** The series features of series from … to−1 of each grid, into `out` (shared memory). */
   | { readonly type: 'series'; readonly ranges: readonly { readonly grid: GridArrays; readonly from: number; readonly to: number; readonly out: Float32Array }[] }
   /** Rows from … to−1 of the feature matrix, handed back `batch` rows at a time in the given buffers. */
@@ -30,5 +32,6 @@ export type FeatureWorkerJob =
 /** What a feature worker answers: row batches of a `rows` job, then `done`, or the error that ended the job. */
 export type FeatureWorkerReply =
   | { readonly type: 'rows'; readonly first: number; readonly count: number; readonly buffer: ArrayBuffer }
-  | { readonly type: 'done' }
+  /** The end of a job; a `sum` job's level series (grid arrays in shared memory). */
+  | { readonly type: 'done'; readonly level?: { readonly grid: GridArrays; readonly rowOf: Int32Array } }
   | { readonly type: 'error'; readonly message: string; readonly stack?: string };

@@ -1,9 +1,9 @@
 /** Worker-thread entry of FeatureThreads: computes the parts of a build it is sent (feature-worker-protocol.ts). */
 import { parentPort } from 'node:worker_threads';
 import { FeatureRows, writeSeriesRange } from './feature-rows.js';
-import type { FeatureWorkerJob, FeatureWorkerReply } from './feature-worker-protocol.js';
+import type { FeatureWorkerJob, FeatureWorkerReply, GridArrays } from './feature-worker-protocol.js';
 import { compileSeriesFeatures } from './series-features.js';
-import { SeriesGrid } from './series-grid.js';
+import { SeriesGrid, sumSeries } from './series-grid.js';
 
 const port = parentPort!;
 const writeSeries = compileSeriesFeatures();
@@ -18,7 +18,7 @@ port.on('message', (job: FeatureWorkerJob) => {
     return;
   }
   run(job).then(
-    () => reply({ type: 'done' }),
+    (level) => reply({ type: 'done', level }),
     (err: unknown) => {
       const error = err instanceof Error ? err : new Error(String(err));
       reply({ type: 'error', message: error.message, stack: error.stack });
@@ -26,10 +26,14 @@ port.on('message', (job: FeatureWorkerJob) => {
   );
 });
 
-async function run(job: Exclude<FeatureWorkerJob, { type: 'buffer' }>): Promise<void> {
+async function run(job: Exclude<FeatureWorkerJob, { type: 'buffer' }>): Promise<{ grid: GridArrays; rowOf: Int32Array } | undefined> {
+  if (job.type === 'sum') {
+    const { grid, rowOf } = sumSeries(SeriesGrid.over(job.pairs.series, job.pairs), job.groupOf);
+    return { grid: { series: grid.series, x: grid.x, p: grid.p }, rowOf };
+  }
   if (job.type === 'series') {
     for (const { grid, from, to, out } of job.ranges) writeSeriesRange(writeSeries, SeriesGrid.over(grid.series, grid), from, to, out);
-    return;
+    return undefined;
   }
   free.push(...job.buffers);
   const rows = new FeatureRows(job.keys, SeriesGrid.over(job.pairs.series, job.pairs), job.attributes, job.levels);
@@ -40,6 +44,7 @@ async function run(job: Exclude<FeatureWorkerJob, { type: 'buffer' }>): Promise<
     port.postMessage({ type: 'rows', first, count, buffer } satisfies FeatureWorkerReply, [buffer]);
   }
   free.length = 0;
+  return undefined;
 }
 
 async function freeBuffer(): Promise<ArrayBuffer> {
