@@ -19,7 +19,18 @@ import {
   type FeatureTable,
 } from '../pipelines/features/index.js';
 import { formatBacktestReport, improvementOver } from './bundle/backtest-report.js';
-import { checkOnnxParity, mlflowModelFiles, projectModelEnvironment, RUN_FILES, writeRunBundle, type ModelEnvironment, type RunManifest } from './bundle/index.js';
+import {
+  checkOnnxParity,
+  DEFAULT_REFERENCE_SAMPLE,
+  drawReferenceSample,
+  mlflowModelFiles,
+  projectModelEnvironment,
+  RUN_FILES,
+  writeRunBundle,
+  type ModelEnvironment,
+  type ReferenceSampleSettings,
+  type RunManifest,
+} from './bundle/index.js';
 import { fourteenDayMeanForecast, nwrmsle, type HorizonScores } from './evaluation/index.js';
 import {
   DEFAULT_TRAINING_SETTINGS,
@@ -43,6 +54,10 @@ export interface TrainRunOptions {
   readonly trainingOrigins?: number;
   /** Retrain the final boosters on the latest origins (the validation origin included) with the found round counts. */
   readonly refit?: boolean;
+  /** Most validation rows in the run's reference sample for drift (default 10,000; all when there are fewer). */
+  readonly referenceRows?: number;
+  /** The seed that picks the reference rows (default DEFAULT_REFERENCE_SAMPLE.seed). */
+  readonly referenceSeed?: number;
   /** The run directory goes under here, named after the run id. */
   readonly runsDir: string;
   readonly runId?: string;
@@ -74,8 +89,8 @@ export interface RunOrigins {
 
 /**
  * Trains the 16 horizon boosters from the lake's staged data at the default origins, scores them against the
- * 14-day-mean baseline on the validation origin, exports one ONNX model, checks its parity with the boosters and
- * writes a self-contained run directory.
+ * 14-day-mean baseline on the validation origin, exports one ONNX model, checks its parity with the boosters, draws
+ * a seeded reference sample of the validation rows for drift monitoring and writes a self-contained run directory.
  *
  * @example const { dir, manifest } = await trainRun({ runsDir: './runs' }, { lake, cacheDir })
  */
@@ -84,6 +99,7 @@ export async function trainRun(options: TrainRunOptions, deps: TrainRunDeps): Pr
   const logger = deps.logger ?? silentLogger;
   const progress = deps.progress ?? noProgress;
   const settings = trainingSettings(options);
+  const referenceSettings = referenceSampleSettings(options);
   const runId = options.runId ?? newRunId();
   const dir = resolve(options.runsDir, runId);
   if (existsSync(dir)) throw new UsageError(`${dir} already exists; a run directory is never overwritten`);
@@ -153,6 +169,8 @@ export async function trainRun(options: TrainRunOptions, deps: TrainRunDeps): Pr
   );
   const parity = await checkOnnxParity(onnx, validation, (probes) => predictHorizons(library, modelTexts, probes));
   logger.info({ maxAbsDiff: parity.maxAbsDiff, rows: parity.rows }, 'train: ONNX parity');
+  // The forecasts of the bundled boosters (the refit ones with --refit): what serving will answer for these rows.
+  const referenceSample = drawReferenceSample(validationTable, referenceSettings, (m) => predictHorizons(library, modelTexts, m));
 
   const iterations = scored.map((m) => m.iterations);
   const report = formatBacktestReport({
@@ -167,6 +185,7 @@ export async function trainRun(options: TrainRunOptions, deps: TrainRunDeps): Pr
     iterations,
     parityMaxAbsDiff: parity.maxAbsDiff,
     pastPromotionPlans,
+    referenceSample: { file: RUN_FILES.referenceSample, rows: referenceSample.rows, seed: referenceSettings.seed },
   });
   const createdAt = new Date().toISOString();
   const mlflowModel = mlflowModelFiles({
@@ -178,50 +197,60 @@ export async function trainRun(options: TrainRunOptions, deps: TrainRunDeps): Pr
     modelUuid: randomUUID().replace(/-/g, ''),
     metadata: { shelfcast_run_id: runId, validation_origin: origins.validation, test_origin: origins.test, last_observed_day: lastObservedDay },
   });
-  const manifest = await writeRunBundle(dir, {
-    manifest: {
-      format: 'shelfcast-run',
-      formatVersion: 1,
-      runId,
-      createdAt,
-      shelfcastVersion: shelfcastVersion(),
-      sourceCommit: sourceCommit(),
-      lake: deps.lake.location,
-      lastObservedDay,
-      origins: { ...origins, training: [...origins.training], refit: origins.refit && [...origins.refit] },
-      dataWindow,
-      settings: { params: { ...settings.params }, maxRounds: settings.maxRounds, earlyStoppingRounds: settings.earlyStoppingRounds },
-      rows: { training: training.nRows, validation: validation.nRows, refit: refitRows },
-      horizons: scored.map((m, h) => ({
-        horizon: m.horizon,
-        iterations: m.iterations,
-        stoppedEarly: m.stoppedEarly,
-        refitIterations: origins.refit ? finalModels[h].iterations : undefined,
-      })),
-      scores: { model, baseline, improvement },
-      parity,
-      featureCount: validation.nCols,
-      pastPromotionPlans,
-      seconds: secondsSince(started),
+  const manifest = await writeRunBundle(
+    dir,
+    {
+      manifest: {
+        format: 'shelfcast-run',
+        formatVersion: 1,
+        runId,
+        createdAt,
+        shelfcastVersion: shelfcastVersion(),
+        sourceCommit: sourceCommit(),
+        lake: deps.lake.location,
+        lastObservedDay,
+        origins: { ...origins, training: [...origins.training], refit: origins.refit && [...origins.refit] },
+        dataWindow,
+        settings: {
+          params: { ...settings.params },
+          maxRounds: settings.maxRounds,
+          earlyStoppingRounds: settings.earlyStoppingRounds,
+          referenceSample: { ...referenceSettings },
+        },
+        rows: { training: training.nRows, validation: validation.nRows, refit: refitRows, reference: referenceSample.rows },
+        horizons: scored.map((m, h) => ({
+          horizon: m.horizon,
+          iterations: m.iterations,
+          stoppedEarly: m.stoppedEarly,
+          refitIterations: origins.refit ? finalModels[h].iterations : undefined,
+        })),
+        scores: { model, baseline, improvement },
+        parity,
+        featureCount: validation.nCols,
+        pastPromotionPlans,
+        seconds: secondsSince(started),
+      },
+      onnx,
+      modelTexts,
+      featureSpec: { ...featureSpecDocument(), categories, origins, dataWindow, lastObservedDay },
+      metrics: {
+        metric: 'NWRMSLE',
+        validationOrigin: origins.validation,
+        model,
+        baseline,
+        improvement,
+        horizons: scored.map((m, h) => ({ horizon: h, model: model.perHorizon[h], baseline: baseline.perHorizon[h], trees: m.iterations })),
+      },
+      learningCurves: {
+        metric: 'weighted l2 of log1p(sales) on the validation origin (NWRMSLE squared)',
+        horizons: scored.map((m) => m.curve),
+      },
+      report,
+      mlflowModel,
+      referenceSample,
     },
-    onnx,
-    modelTexts,
-    featureSpec: { ...featureSpecDocument(), categories, origins, dataWindow, lastObservedDay },
-    metrics: {
-      metric: 'NWRMSLE',
-      validationOrigin: origins.validation,
-      model,
-      baseline,
-      improvement,
-      horizons: scored.map((m, h) => ({ horizon: h, model: model.perHorizon[h], baseline: baseline.perHorizon[h], trees: m.iterations })),
-    },
-    learningCurves: {
-      metric: 'weighted l2 of log1p(sales) on the validation origin (NWRMSLE squared)',
-      horizons: scored.map((m) => m.curve),
-    },
-    report,
-    mlflowModel,
-  });
+    { cacheDir: deps.cacheDir },
+  );
   logger.info({ dir, seconds: manifest.seconds }, 'train: run written');
   return { dir, manifest };
 }
@@ -238,6 +267,15 @@ export function trainingSettings(options: Pick<TrainRunOptions, 'params' | 'maxR
     if (!Number.isInteger(value) || value < 1) throw new UsageError(`${name} must be a positive integer, got ${value}`);
   }
   return settings;
+}
+
+/** The reference sample's size and seed: the defaults with the caller's overrides. */
+export function referenceSampleSettings(options: Pick<TrainRunOptions, 'referenceRows' | 'referenceSeed'>): ReferenceSampleSettings {
+  const rows = options.referenceRows ?? DEFAULT_REFERENCE_SAMPLE.rows;
+  const seed = options.referenceSeed ?? DEFAULT_REFERENCE_SAMPLE.seed;
+  if (!Number.isInteger(rows) || rows < 1) throw new UsageError(`--reference-rows must be a positive integer, got ${rows}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--reference-seed must be an integer in 0..4294967295, got ${seed}`);
+  return { rows, seed };
 }
 
 /** Default origins with `trainingOrigins` of them for training; the refit origins are the latest of the same weekday. */

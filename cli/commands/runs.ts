@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openLake } from '../../core/storage/open-lake.js';
-import { readRunBundle } from '../../training/bundle/index.js';
+import { readRunBundle, RUN_FILES } from '../../training/bundle/index.js';
 import { publishToTracker } from '../../training/tracking/index.js';
 import { contextFor, type GlobalOptions } from '../context.js';
 import { formatPublished, formatTracker } from './tracking-output.js';
@@ -27,6 +27,10 @@ export function registerRunsCommands(program: Command): void {
           [
             `${result.published ? 'Published' : 'Already published'} run ${result.shelfcastRunId} to ${formatTracker(published.uiUrl, published.embedded)}`,
             ...formatPublished(result, published.runUrl, published.versionUrl),
+            // Runs trained before the bundle carried a reference sample still publish; drift monitoring cannot use them.
+            ...(RUN_FILES.referenceSample in bundle.manifest.files
+              ? []
+              : [`  note: the run directory has no ${RUN_FILES.referenceSample} (trained before runs carried one): drift monitoring has no reference for this version`]),
           ].join('\n'),
         );
       } finally {

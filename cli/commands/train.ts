@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
+import { DEFAULT_REFERENCE_SAMPLE, RUN_FILES } from '../../training/bundle/index.js';
 import { openLake } from '../../core/storage/open-lake.js';
 import type { LightGbmParams, LightGbmParamValue } from '../../training/lightgbm/index.js';
 import { trackRun } from '../../training/tracking/index.js';
 import { trainRun, type TrainRunResult } from '../../training/train-run.js';
 import { contextFor } from '../context.js';
 import { formatTrackingOutcome } from './tracking-output.js';
-import { parsePositiveInt } from '../parse-flags.js';
+import { parsePositiveInt, parseWholeNumber } from '../parse-flags.js';
 
 /** The flags of `train` as commander hands them over. */
 export interface TrainFlags {
@@ -18,6 +19,8 @@ export interface TrainFlags {
   trainingOrigins?: string;
   threads?: string;
   refit?: boolean;
+  referenceRows?: string;
+  referenceSeed?: string;
   runsDir?: string;
   track: boolean;
 }
@@ -80,7 +83,7 @@ export function formatTrainResult({ dir, manifest: m }: TrainRunResult): string 
     ...(m.pastPromotionPlans
       ? []
       : ['  note: the lake holds no promotion plans for past days, so these scores are optimistic (see report.md)']),
-    `Run directory: ${dir} (model.onnx, lightgbm/h00–h15.txt, feature_spec.json, metrics.json, report.md)`,
+    `Run directory: ${dir} (${RUN_FILES.onnx}, lightgbm/h00–h15.txt, ${RUN_FILES.featureSpec}, ${RUN_FILES.metrics}, ${RUN_FILES.report}, ${RUN_FILES.referenceSample})`,
     `Next: shelfcast predict --run ${dir} --test FILE --out submission.csv`,
   ].join('\n');
 }
@@ -91,6 +94,8 @@ export function registerTrainCommand(program: Command): void {
     .command('train')
     .description('train one LightGBM booster per horizon (t … t+15) at the default origins, score, export ONNX, write a run directory')
     .option('--refit', 'retrain the final boosters on the latest origins (validation included) with the found round counts')
+    .option('--reference-rows <n>', 'most validation rows in the reference sample for drift (all when fewer)', String(DEFAULT_REFERENCE_SAMPLE.rows))
+    .option('--reference-seed <n>', 'seed that picks the reference sample rows', String(DEFAULT_REFERENCE_SAMPLE.seed))
     .option('--no-track', 'do not log the run to MLflow (MLFLOW_TRACKING_URI, else a local server); `shelfcast runs publish DIR` can later');
   addTrainingOptions(command, 'where run directories go').action(async (flags: TrainFlags, cmd: Command) => {
     const ctx = contextFor(cmd);
@@ -104,6 +109,8 @@ export function registerTrainCommand(program: Command): void {
           earlyStoppingRounds: parsePositiveInt('--early-stopping', flags.earlyStopping ?? '125'),
           trainingOrigins: parsePositiveInt('--training-origins', flags.trainingOrigins ?? '6'),
           refit: Boolean(flags.refit),
+          referenceRows: parsePositiveInt('--reference-rows', flags.referenceRows ?? String(DEFAULT_REFERENCE_SAMPLE.rows)),
+          referenceSeed: parseWholeNumber('--reference-seed', flags.referenceSeed ?? String(DEFAULT_REFERENCE_SAMPLE.seed), 0xffffffff),
           runsDir: flags.runsDir ?? ctx.config.runsDir,
         },
         { lake, cacheDir: ctx.config.cacheDir, logger: ctx.logger, progress: ctx.progress },

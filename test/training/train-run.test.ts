@@ -9,12 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbSession, sqlString } from '../../core/duckdb-session.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import type { LocalLake } from '../../core/storage/local-lake.js';
-import { addDays, buildFeatures, FEATURE_NAMES, stagingTablesFromLake } from '../../pipelines/features/index.js';
-import { boosterFile, MLFLOW_MODEL_FILES, OnnxForecaster, readRunBundle, RUN_FILES } from '../../training/bundle/index.js';
+import { sampleIndices } from '../../core/sample-indices.js';
+import { addDays, buildFeatures, FEATURE_NAMES, LABEL_NAMES, stagingTablesFromLake, type FeatureTable } from '../../pipelines/features/index.js';
+import {
+  boosterFile,
+  DEFAULT_REFERENCE_SAMPLE,
+  MLFLOW_MODEL_FILES,
+  OnnxForecaster,
+  readReferenceSample,
+  readRunBundle,
+  RUN_FILES,
+  type ReferenceSample,
+} from '../../training/bundle/index.js';
 import { nwrmsle } from '../../training/evaluation/index.js';
 import { predictHorizons, stackFeatureTables } from '../../training/horizons/index.js';
 import { LightGbmLibrary } from '../../training/lightgbm/index.js';
-import { checkSalesCover, runOrigins, trainRun, type TrainRunResult } from '../../training/train-run.js';
+import { checkSalesCover, referenceSampleSettings, runOrigins, trainRun, type TrainRunResult } from '../../training/train-run.js';
 import { tempDirs } from '../support/temp-dirs.js';
 import { tinyLake } from '../support/tiny-lake.js';
 
@@ -25,11 +35,34 @@ let runsDir: string;
 let run: TrainRunResult;
 const LAST_DAY = '2017-08-15';
 const QUICK = { maxRounds: 40, earlyStoppingRounds: 10, trainingOrigins: 2, params: { num_threads: 1, learning_rate: 0.1, min_data_in_leaf: 20 } };
+/** Fewer reference rows than tiny's validation origin has, so that the quick run draws a sample. */
+const REFERENCE_ROWS = 100;
 
 beforeAll(async () => {
   ({ lake, cacheDir, runsDir } = await tinyLake(dirs, 'train', 5));
-  run = await trainRun({ ...QUICK, runsDir, runId: 'quick' }, { lake, cacheDir });
+  run = await trainRun({ ...QUICK, runsDir, runId: 'quick', referenceRows: REFERENCE_ROWS }, { lake, cacheDir });
 });
+
+let validationTable: Promise<FeatureTable> | undefined;
+/** The labelled feature table at the quick run's validation origin, built again from the lake (once). */
+function validationFeatures(): Promise<FeatureTable> {
+  const origin = run.manifest.origins.validation;
+  validationTable ??= stagingTablesFromLake(lake, origin).then((tables) => buildFeatures(tables, { origin, labels: true }, { cacheDir }));
+  return validationTable;
+}
+
+/** The saved boosters of a run directory. */
+function boosterTexts(dir: string): Promise<string[]> {
+  return Promise.all(Array.from({ length: 16 }, (_, h) => readFile(join(dir, boosterFile(h)), 'utf8')));
+}
+
+/** The sample's features as a row-major matrix, the model's input layout. */
+function sampleMatrix(sample: ReferenceSample): { data: Float32Array; nRows: number; nCols: number } {
+  const nCols = sample.features.length;
+  const data = new Float32Array(sample.rows * nCols);
+  sample.features.forEach((column, c) => column.forEach((v, r) => (data[r * nCols + c] = v)));
+  return { data, nRows: sample.rows, nCols };
+}
 afterAll(async () => {
   lake?.close();
   await dirs.cleanup();
@@ -55,6 +88,15 @@ describe('runOrigins', () => {
   });
 });
 
+describe('referenceSampleSettings', () => {
+  it('defaults to 10,000 rows and a fixed seed, and refuses sizes and seeds that cannot be drawn', () => {
+    expect(referenceSampleSettings({})).toEqual({ rows: 10_000, seed: DEFAULT_REFERENCE_SAMPLE.seed });
+    expect(referenceSampleSettings({ referenceRows: 20, referenceSeed: 0 })).toEqual({ rows: 20, seed: 0 });
+    expect(() => referenceSampleSettings({ referenceRows: 0 })).toThrow(new UsageError('--reference-rows must be a positive integer, got 0'));
+    expect(() => referenceSampleSettings({ referenceSeed: -1 })).toThrow(/--reference-seed must be an integer in 0\.\.4294967295, got -1/);
+  });
+});
+
 describe('trainRun on tiny data', () => {
   it('writes a complete run directory whose manifest lists every file with its checksum', async () => {
     const bundle = await readRunBundle(run.dir);
@@ -66,6 +108,7 @@ describe('trainRun on tiny data', () => {
         RUN_FILES.metrics,
         RUN_FILES.learningCurves,
         RUN_FILES.report,
+        RUN_FILES.referenceSample,
         ...Object.values(MLFLOW_MODEL_FILES),
         ...Array.from({ length: 16 }, (_, h) => boosterFile(h)),
       ].sort(),
@@ -85,15 +128,53 @@ describe('trainRun on tiny data', () => {
     // tiny is loaded without past promotion plans: the report says its scores are optimistic.
     expect(bundle.manifest.pastPromotionPlans).toBe(false);
     expect(report).toMatch(/Read these scores as optimistic/);
+    expect(report).toContain(
+      `Reference sample for drift: \`reference_sample.parquet\`, ${REFERENCE_ROWS} of the ${bundle.manifest.rows.validation.toLocaleString('en-US')} validation rows (seed ${DEFAULT_REFERENCE_SAMPLE.seed})`,
+    );
+  });
+
+  it('writes a seeded reference sample of the validation rows with the boosters’ forecasts', async () => {
+    const { manifest } = run;
+    expect(manifest.settings.referenceSample).toEqual({ rows: REFERENCE_ROWS, seed: DEFAULT_REFERENCE_SAMPLE.seed });
+    expect(manifest.rows.validation).toBeGreaterThan(REFERENCE_ROWS);
+    expect(manifest.rows.reference).toBe(REFERENCE_ROWS);
+
+    // The file's columns, as DuckDB sees them.
+    const db = await DuckDbSession.open({ memoryLimit: '256MB', threads: 1, tempDirectory: join(cacheDir, 'reference-sql') });
+    try {
+      const columns = await db.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet(${sqlString(join(run.dir, RUN_FILES.referenceSample))})`);
+      const predictions = Array.from({ length: 16 }, (_, h) => `pred_${h}`);
+      expect(columns.map((c) => c.column_name)).toEqual(['store_nbr', 'item_nbr', ...FEATURE_NAMES, ...predictions, ...LABEL_NAMES, 'weight']);
+    } finally {
+      db.close();
+    }
+
+    // Its rows are the validation rows the seed picks, feature for feature, with the saved boosters' forecasts.
+    const sample = await readReferenceSample(run.dir, { cacheDir });
+    const table = await validationFeatures();
+    expect(table.rows).toBe(manifest.rows.validation);
+    const picked = sampleIndices(table.rows, REFERENCE_ROWS, DEFAULT_REFERENCE_SAMPLE.seed);
+    expect(sample.rows).toBe(REFERENCE_ROWS);
+    expect(sample.featureNames).toEqual(FEATURE_NAMES);
+    expect(sample.storeNbr).toEqual(Int32Array.from(picked, (r) => table.storeNbr[r]));
+    expect(sample.itemNbr).toEqual(Int32Array.from(picked, (r) => table.itemNbr[r]));
+    const n = FEATURE_NAMES.length;
+    const matrix = sampleMatrix(sample);
+    const expectedRows = new Float32Array(REFERENCE_ROWS * n);
+    picked.forEach((r, i) => expectedRows.set(table.values.subarray(r * n, (r + 1) * n), i * n));
+    expect(matrix.data.some(Number.isNaN)).toBe(true);
+    expect(matrix.data).toEqual(expectedRows);
+    expect(sample.actuals!.labels).toEqual(LABEL_NAMES.map((_, h) => Float32Array.from(picked, (r) => table.labels![r * 16 + h])));
+    expect(sample.actuals!.weight).toEqual(Float32Array.from(picked, (r) => table.weight![r]));
+    const predicted = predictHorizons(LightGbmLibrary.open(), await boosterTexts(run.dir), matrix);
+    expect(sample.predictions).toEqual(Array.from({ length: 16 }, (_, h) => Float64Array.from(picked, (_, i) => predicted[i * 16 + h])));
   });
 
   it('scores equal NWRMSLE recomputed from the saved boosters and from the staged sales', async () => {
     const { manifest } = run;
     const validationOrigin = manifest.origins.validation;
-    const table = await buildFeatures(await stagingTablesFromLake(lake, validationOrigin), { origin: validationOrigin, labels: true }, { cacheDir });
-    const m = stackFeatureTables([table]);
-    const texts = await Promise.all(Array.from({ length: 16 }, (_, h) => readFile(join(run.dir, boosterFile(h)), 'utf8')));
-    const predicted = predictHorizons(LightGbmLibrary.open(), texts, m);
+    const m = stackFeatureTables([await validationFeatures()]);
+    const predicted = predictHorizons(LightGbmLibrary.open(), await boosterTexts(run.dir), m);
     const model = nwrmsle({ rows: m.nRows, horizons: 16, predicted, actual: m.labels, weight: m.weight });
     expect(manifest.scores.model.overall).toBeCloseTo(model.overall, 6);
     model.perHorizon.forEach((s, h) => expect(manifest.scores.model.perHorizon[h]).toBeCloseTo(s, 6));
@@ -120,8 +201,7 @@ describe('trainRun on tiny data', () => {
     const origin = run.manifest.origins.test;
     const table = await buildFeatures(await stagingTablesFromLake(lake, origin), { origin }, { cacheDir });
     const matrix = { data: table.values, nRows: table.rows, nCols: table.featureNames.length };
-    const texts = await Promise.all(Array.from({ length: 16 }, (_, h) => readFile(join(run.dir, boosterFile(h)), 'utf8')));
-    const expected = predictHorizons(LightGbmLibrary.open(), texts, matrix);
+    const expected = predictHorizons(LightGbmLibrary.open(), await boosterTexts(run.dir), matrix);
     const forecaster = await OnnxForecaster.load(join(run.dir, RUN_FILES.onnx), FEATURE_NAMES.length);
     const { values, outputs } = await forecaster.predict(table.values, table.rows);
     await forecaster.release();
@@ -140,6 +220,17 @@ describe('trainRun on tiny data', () => {
     expect(refit.manifest.scores.model.overall).toBeCloseTo(run.manifest.scores.model.overall, 10);
     const first = await readFile(join(refit.dir, boosterFile(0)), 'utf8');
     expect(first).not.toBe(await readFile(join(run.dir, boosterFile(0)), 'utf8'));
+
+    // By default the reference sample holds every validation row (tiny has fewer than 10,000), with the refit
+    // boosters' forecasts: those of the model the run directory carries.
+    expect(refit.manifest.settings.referenceSample).toEqual(DEFAULT_REFERENCE_SAMPLE);
+    expect(refit.manifest.rows.reference).toBe(refit.manifest.rows.validation);
+    const sample = await readReferenceSample(refit.dir, { cacheDir });
+    const table = await validationFeatures();
+    expect(sample.itemNbr).toEqual(table.itemNbr);
+    expect(sampleMatrix(sample).data).toEqual(table.values);
+    const predicted = predictHorizons(LightGbmLibrary.open(), await boosterTexts(refit.dir), { data: table.values, nRows: table.rows, nCols: FEATURE_NAMES.length });
+    expect(sample.predictions).toEqual(Array.from({ length: 16 }, (_, h) => Float64Array.from({ length: table.rows }, (_, r) => predicted[r * 16 + h])));
   });
 
   it('never overwrites a run directory and notices a changed file', async () => {

@@ -14,6 +14,8 @@ export interface BacktestSummary {
   readonly parityMaxAbsDiff: number;
   /** Whether the lake held promotion plans for the origins' forecast days (else promotions come from sales rows). */
   readonly pastPromotionPlans: boolean;
+  /** The run's reference sample for drift: its file, rows drawn from the validation rows, and seed. */
+  readonly referenceSample: { readonly file: string; readonly rows: number; readonly seed: number };
 }
 
 /** 1 − model ÷ baseline: the share of the baseline's error the model removes. */
@@ -43,6 +45,10 @@ export function formatBacktestReport(s: BacktestSummary): string {
     `| all | | **${s.model.overall.toFixed(4)}** | ${s.baseline.overall.toFixed(4)} | **${pct(improvementOver(s.model.overall, s.baseline.overall))}** | |`,
     '',
     `ONNX parity: max |ONNX − LightGBM| = ${s.parityMaxAbsDiff.toExponential(2)} in log space.`,
+    '',
+    `Reference sample for drift: \`${s.referenceSample.file}\`, ${s.referenceSample.rows.toLocaleString('en-US')} of the ` +
+      `${s.validationRows.toLocaleString('en-US')} validation rows (seed ${s.referenceSample.seed}) with their features, ` +
+      'the final boosters’ forecasts (log1p) and the labels.',
     '',
     ...(s.pastPromotionPlans
       ? ['Promotions of the origins’ forecast days come from the promotion plans in the lake, as at the test origin.']

@@ -4,6 +4,8 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { DataError, UsageError } from '../../core/errors.js';
+import type { ReferenceSample } from './reference-sample.js';
+import { writeReferenceSample } from './write-reference-sample.js';
 
 /** File names inside a run directory (DESIGN.md, Model bundle). */
 export const RUN_FILES = {
@@ -13,6 +15,8 @@ export const RUN_FILES = {
   metrics: 'metrics.json',
   learningCurves: 'learning_curves.json',
   report: 'report.md',
+  /** A seeded sample of the validation rows with the model's forecasts, the reference of drift monitoring. */
+  referenceSample: 'reference_sample.parquet',
 } as const;
 
 /** `lightgbm/h00.txt` … `lightgbm/h15.txt`. */
@@ -45,8 +49,10 @@ export const runManifestSchema = z.object({
     params: z.record(z.string(), z.unknown()),
     maxRounds: z.number(),
     earlyStoppingRounds: z.number(),
+    /** Most rows of the reference sample and the seed that picks them (absent in runs without a sample). */
+    referenceSample: z.object({ rows: z.number(), seed: z.number() }).optional(),
   }),
-  rows: z.object({ training: z.number(), validation: z.number(), refit: z.number().optional() }),
+  rows: z.object({ training: z.number(), validation: z.number(), refit: z.number().optional(), reference: z.number().optional() }),
   horizons: z.array(
     z.object({ horizon: z.number(), iterations: z.number(), stoppedEarly: z.boolean(), refitIterations: z.number().optional() }),
   ),
@@ -80,6 +86,13 @@ export interface RunBundleContents {
   readonly report: string;
   /** MLmodel and its environment files (see mlflowModelFiles), by file name. */
   readonly mlflowModel: Readonly<Record<string, string>>;
+  /** Written as RUN_FILES.referenceSample. */
+  readonly referenceSample: ReferenceSample;
+}
+
+export interface RunBundleDeps {
+  /** DuckDB's scratch space while it writes the reference sample. */
+  readonly cacheDir: string;
 }
 
 /**
@@ -87,7 +100,7 @@ export interface RunBundleContents {
  * renamed into place at the end, run.json written last, so a run directory is either complete or absent. With its
  * MLmodel file the directory is also an MLflow model.
  */
-export async function writeRunBundle(dir: string, contents: RunBundleContents): Promise<RunManifest> {
+export async function writeRunBundle(dir: string, contents: RunBundleContents, deps: RunBundleDeps): Promise<RunManifest> {
   if (existsSync(dir)) throw new UsageError(`${dir} already exists; a run directory is never overwritten`);
   await mkdir(dirname(dir), { recursive: true });
   const temp = join(dirname(dir), `.${basename(dir)}.${randomBytes(4).toString('hex')}.partial`);
@@ -105,6 +118,9 @@ export async function writeRunBundle(dir: string, contents: RunBundleContents): 
     await put(RUN_FILES.learningCurves, json(contents.learningCurves));
     await put(RUN_FILES.report, contents.report);
     for (const [name, text] of Object.entries(contents.mlflowModel)) await put(name, text);
+    const reference = join(temp, RUN_FILES.referenceSample);
+    await writeReferenceSample(reference, contents.referenceSample, deps);
+    files[RUN_FILES.referenceSample] = sha256(await readFile(reference));
     const manifest: RunManifest = { ...contents.manifest, files };
     await writeFile(join(temp, RUN_FILES.manifest), json(manifest));
     await rename(temp, dir);

@@ -56,6 +56,10 @@ export function trackingRecord(input: TrackingRecordInput): TrackingRecord {
     'rows.training': String(m.rows.training),
     'rows.validation': String(m.rows.validation),
     ...(m.rows.refit !== undefined ? { 'rows.refit': String(m.rows.refit) } : {}),
+    ...(m.rows.reference !== undefined ? { 'rows.reference': String(m.rows.reference) } : {}),
+    ...(m.settings.referenceSample
+      ? { 'reference_sample.rows': String(m.settings.referenceSample.rows), 'reference_sample.seed': String(m.settings.referenceSample.seed) }
+      : {}),
     feature_count: String(m.featureCount),
     feature_spec_sha256: featureSpecHash(input.featureSpec),
     shelfcast_version: m.shelfcastVersion,

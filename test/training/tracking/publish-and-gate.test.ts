@@ -87,7 +87,9 @@ describe('publishing a run', () => {
     expect(report.tags).toMatchObject({ [TRACKING_TAGS.runId]: 'a', [TRACKING_TAGS.lake]: tiny.lake.location, [TRACKING_TAGS.dataWindow]: `${m.dataWindow.from}..${m.dataWindow.to}` });
     expect(report.version).toMatchObject({ version: '1', run_id: published.mlflowRunId, aliases: expect.arrayContaining(['champion', 'challenger']) });
     expect(report.version.source).toMatch(new RegExp(`/${published.mlflowRunId}/artifacts/model$`));
-    expect(report.files).toEqual(expect.arrayContaining(['MLmodel', 'model.onnx', 'feature_spec.json', 'run.json', 'requirements.txt', 'python_env.yaml', 'lightgbm/h15.txt']));
+    expect(report.files).toEqual(
+      expect.arrayContaining(['MLmodel', 'model.onnx', 'feature_spec.json', 'run.json', 'requirements.txt', 'python_env.yaml', 'lightgbm/h15.txt', RUN_FILES.referenceSample]),
+    );
     expect(report.flavors).toEqual(['onnx', 'python_function']);
     expect(report.output_shape).toEqual([table.rows, 16]);
     expect(report.pyfunc_max_abs_diff).toBe(0);

@@ -3,12 +3,12 @@
  * exits 0, `shelfcast runs publish DIR` logs it later (twice is once), and a publish survives the server being
  * stopped and restarted in the middle of it.
  */
-import { readdir } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeLoopbackPort } from '../../../core/loopback-port.js';
 import { MlflowClient } from '../../../core/mlflow/mlflow-client.js';
-import { readRunBundle } from '../../../training/bundle/index.js';
+import { readRunBundle, RUN_FILES, type RunManifest } from '../../../training/bundle/index.js';
 import { TRACKING_TAGS } from '../../../training/tracking/index.js';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
 import { startTestMlflow, uniqueName, type TestMlflow } from '../../support/mlflow-server.js';
@@ -48,7 +48,8 @@ describe('an unreachable tracker', () => {
     expect(r.code).toBe(0);
     const [id] = await readdir(tiny.runsDir);
     runDir = join(tiny.runsDir, id);
-    expect(r.stdout).toContain(`Run directory: ${runDir}`);
+    expect(r.stdout).toContain(`Run directory: ${runDir} (`);
+    expect(r.stdout).toMatch(/, reference_sample\.parquet\)\n/);
     expect(r.stdout).toMatch(new RegExp(`Tracking: NOT logged, the tracker failed: .*${closed.replace(/[.]/g, '\\.')}`));
     expect(r.stdout).toContain(`The run directory is complete. Log it when the tracker is back: shelfcast runs publish ${runDir}`);
     expect((await readRunBundle(runDir)).manifest.files).toHaveProperty('MLmodel');
@@ -60,6 +61,7 @@ describe('an unreachable tracker', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(new RegExp(`^Published run ${runDir.split('/').at(-1)} to MLflow at ${mlflow.server.trackingUri}\n`));
     expect(first.stdout).toMatch(new RegExp(`model ${names.modelName} version 1 @champion: no champion yet`));
+    expect(first.stdout).not.toContain('note: the run directory has no');
 
     const again = await runCli(['--json', 'runs', 'publish', runDir], env(mlflow.server.trackingUri));
     expect(again.code).toBe(0);
@@ -68,6 +70,25 @@ describe('an unreachable tracker', () => {
     expect(result.runUrl).toBe(`${mlflow.server.trackingUri}/#/experiments/${result.result.experimentId}/runs/${result.result.mlflowRunId}`);
     expect((await mlflow.client.runs.search({ experimentIds: [result.result.experimentId] })).items).toHaveLength(1);
     expect((await mlflow.client.registry.searchVersions({ filter: `name = '${names.modelName}'` })).items).toHaveLength(1);
+  });
+
+  it('publishes a run directory from before reference samples, with a note', async () => {
+    // The same run as one trained before the bundle carried a reference sample: no file, not in run.json.
+    const legacy = join(await dirs.make('legacy'), 'legacy-run');
+    await cp(runDir, legacy, { recursive: true });
+    await rm(join(legacy, RUN_FILES.referenceSample));
+    const manifest = JSON.parse(await readFile(join(legacy, RUN_FILES.manifest), 'utf8')) as RunManifest;
+    const { [RUN_FILES.referenceSample]: _dropped, ...files } = manifest.files;
+    const { referenceSample: _setting, ...settings } = manifest.settings;
+    await writeFile(join(legacy, RUN_FILES.manifest), JSON.stringify({ ...manifest, runId: 'legacy', settings, rows: { ...manifest.rows, reference: undefined }, files }));
+
+    const r = await runCli(['runs', 'publish', legacy], env(mlflow.server.trackingUri));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Published run legacy to MLflow at /);
+    expect(r.stdout).toContain(`  note: the run directory has no ${RUN_FILES.referenceSample} (trained before runs carried one): drift monitoring has no reference for this version`);
+    const versions = await mlflow.client.registry.searchVersions({ filter: `name = '${names.modelName}'` });
+    expect(versions.items.map((v) => v.version).sort()).toEqual(['1', '2']);
   });
 });
 

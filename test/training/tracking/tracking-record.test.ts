@@ -49,6 +49,17 @@ describe('trackingRecord', () => {
       lake: 's3://bucket/lake',
     });
     expect(record.params).not.toHaveProperty('origins.refit');
+    expect(record.params).not.toHaveProperty('reference_sample.rows');
+  });
+
+  it('logs the reference sample’s size and seed when the run has one', () => {
+    const withSample: RunManifest = {
+      ...manifest,
+      settings: { ...manifest.settings, referenceSample: { rows: 10_000, seed: 7 } },
+      rows: { ...manifest.rows, reference: 1000 },
+    };
+    const { params } = trackingRecord({ manifest: withSample, learningCurves: { horizons: curves }, featureSpec: { ...featureSpecDocument() }, report: '# Backtest' });
+    expect(params).toMatchObject({ 'reference_sample.rows': '10000', 'reference_sample.seed': '7', 'rows.reference': '1000' });
   });
 
   it('logs overall and per-horizon scores of model and baseline, and the curves as NWRMSLE by round, all at the run’s time', () => {
