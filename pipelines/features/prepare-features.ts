@@ -7,7 +7,7 @@ import type { PairKeys } from './feature-rows.js';
 import { ATTRIBUTES, SELECTION_DAYS, TEXT_ATTRIBUTES, type Attribute, type TextAttribute } from './feature-spec.js';
 import type { CategoryCodes } from './feature-table.js';
 import { addDays, isIsoDate } from './iso-date.js';
-import { loadSeriesGrid, type CellQuery, type SeriesGrid } from './series-grid.js';
+import { loadSeriesGrid, type SeriesGrid } from './series-grid.js';
 import type { StagingTables } from './staging-tables.js';
 
 /** What to build. */
@@ -79,7 +79,7 @@ export async function prepareFeatures(
   const [{ pastPlanDays }] = await db.rows<{ pastPlanDays: number }>(
     `SELECT count(DISTINCT date)::INTEGER AS "pastPlanDays" FROM plan WHERE date <= DATE ${sqlString(lastObservedDay)} AND date BETWEEN ${day(FIRST_OFFSET)} AND ${day(LAST_OFFSET)}`,
   );
-  const cellsOf = ([first, last]: readonly [number, number]): CellQuery => {
+  const cellsOf = ([first, last]: readonly [number, number]): string => {
     const inRange = (column: string): string => `${column} BETWEEN ${day(first)} AND ${day(last)}`;
     const salesCells = `
     SELECT s.sid, (r.date - ${day(0)})::INTEGER AS d, ln(1 + greatest(r.unit_sales, 0))::DOUBLE AS x, CASE WHEN r.onpromotion THEN 1 ELSE 0 END::FLOAT AS p, true AS sold
@@ -95,7 +95,7 @@ export async function prepareFeatures(
         ? `SELECT sid, d, x, p FROM (${salesCells} UNION ALL ${planCells(` AND q.date > DATE ${sqlString(lastObservedDay)}`)})`
         : `SELECT sid, d, sum(x)::DOUBLE AS x, coalesce(max(p) FILTER (WHERE sold), max(p))::FLOAT AS p
          FROM (${salesCells} UNION ALL ${planCells('')}) GROUP BY sid, d`;
-    return { sql, first, last };
+    return `${sql} ORDER BY sid, d`;
   };
   const grid = await loadSeriesGrid(db, dayRanges(FIRST_OFFSET, LAST_OFFSET, GRID_SLICE_DAYS).map(cellsOf), rows);
   onStep('day grid');

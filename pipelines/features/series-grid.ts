@@ -44,43 +44,26 @@ export class SeriesGrid {
   }
 }
 
-/** A query for the cells of days first … last (offsets from the origin, inside the grid). */
-export interface CellQuery {
-  readonly sql: string;
-  readonly first: number;
-  readonly last: number;
-}
-
 /**
  * Fills a pairs' grid from queries returning `(sid INTEGER, d INTEGER, x DOUBLE, p FLOAT)` without NULLs, one row
- * per series and day that has data, `d` a day offset in the query's range; the ranges do not overlap. Several
- * queries over a few weeks each keep each materialised result small, and each one runs in DuckDB while the
- * grid takes the rows of the one before.
- *
- * The rows of a day come in series order, so they are first placed day by day into a small day-major block and
- * the block is then copied into the series-major grid: writing them into the grid directly would touch a new
- * cache line for every cell.
+ * per series and day that has data, `d` a day offset inside the grid; no two queries return the same cell.
+ * Several queries over a few weeks each keep each materialised result small, and each one runs in DuckDB while
+ * the grid takes the rows of the one before. Rows ordered by (sid, d) land in the series-major grid almost
+ * in memory order; in the staged files' order every cell would touch a new cache line.
  */
-export async function loadSeriesGrid(db: DuckDbSession, cellQueries: readonly CellQuery[], series: number): Promise<SeriesGrid> {
+export async function loadSeriesGrid(db: DuckDbSession, cellQueries: readonly string[], series: number): Promise<SeriesGrid> {
   const grid = SeriesGrid.forPairs(series);
   const { x: gridX, p: gridP } = grid;
-  const blockDays = Math.max(0, ...cellQueries.map((q) => q.last - q.first + 1));
-  const blockX = new Float32Array(blockDays * series);
-  const blockP = new Uint8Array(blockDays * series);
   let sid = new Int32Array(2048);
   let day = new Int32Array(2048);
   let x = new Float64Array(2048);
   let p = new Float32Array(2048);
-  let next = cellQueries.length > 0 ? db.materialize(cellQueries[0].sql) : undefined;
+  let next = cellQueries.length > 0 ? db.materialize(cellQueries[0]) : undefined;
   for (let q = 0; q < cellQueries.length; q++) {
     const chunks = await next!;
-    next = q + 1 < cellQueries.length ? db.materialize(cellQueries[q + 1].sql) : undefined;
+    next = q + 1 < cellQueries.length ? db.materialize(cellQueries[q + 1]) : undefined;
     // A failed query ahead must wait to be reported until this one is read, not be an unhandled rejection.
     next?.catch(() => undefined);
-    const { first, last } = cellQueries[q];
-    const days = last - first + 1;
-    blockX.fill(0);
-    blockP.fill(0);
     for (const chunk of chunks) {
       const n = chunk.rowCount;
       if (n > sid.length) [sid, day, x, p] = [new Int32Array(n), new Int32Array(n), new Float64Array(n), new Float32Array(n)];
@@ -89,16 +72,9 @@ export async function loadSeriesGrid(db: DuckDbSession, cellQueries: readonly Ce
       readColumn(chunk, 2, 'float64', x);
       readColumn(chunk, 3, 'float32', p);
       for (let i = 0; i < n; i++) {
-        const at = (day[i] - first) * series + sid[i];
-        blockX[at] = x[i];
-        blockP[at] = p[i];
-      }
-    }
-    for (let s = 0; s < series; s++) {
-      const to = s * GRID_DAYS + first - FIRST_OFFSET;
-      for (let k = 0, from = s; k < days; k++, from += series) {
-        gridX[to + k] = blockX[from];
-        gridP[to + k] = blockP[from];
+        const at = sid[i] * GRID_DAYS + day[i] - FIRST_OFFSET;
+        gridX[at] = x[i];
+        gridP[at] = p[i];
       }
     }
   }
