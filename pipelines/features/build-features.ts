@@ -10,7 +10,7 @@ import { FEATURE_NAMES, LABEL_NAMES } from './feature-spec.js';
 import type { FeatureTable } from './feature-table.js';
 import { FeatureRows } from './feature-rows.js';
 import { FeatureThreads, type FeatureThreadOptions } from './feature-threads.js';
-import { prepareFeatures, type FeatureParams } from './prepare-features.js';
+import { prepareFeatures, type FeatureParams, type PreparedFeatures } from './prepare-features.js';
 import type { StagingTables } from './staging-tables.js';
 
 /** Where DuckDB may spill, how much it may use, and how many threads compute. */
@@ -45,10 +45,13 @@ export type FeatureFileFormat = 'parquet' | 'csv';
  */
 export async function buildFeatures(tables: StagingTables, params: FeatureParams, deps: FeatureDeps): Promise<FeatureTable> {
   const onStep = stepLogger(deps.logger ?? silentLogger, params.origin);
-  const prepared = await withDatabase(deps, (db) => prepareFeatures(db, tables, params, onStep));
-  const { rows, keys } = prepared;
-  const threads = FeatureThreads.open(rows, deps.parallel);
+  // The worker threads start as soon as the row count is known, so that they are ready when the grid is.
+  let threads: FeatureThreads | undefined;
+  const openThreads = (rows: number): void => void (threads = FeatureThreads.open(rows, deps.parallel));
   try {
+    const prepared = await withDatabase(deps, (db) => prepareFeatures(db, tables, params, onStep, openThreads));
+    const { rows, keys } = prepared;
+    threads ??= FeatureThreads.open(rows, deps.parallel);
     const featureRows = new FeatureRows(keys, prepared.pairs, prepared.attributes, await threads.levelFeatures(keys, prepared.pairs));
     onStep('level features', { threads: threads.threads });
     const values = new Float32Array(rows * featureRows.width);
@@ -74,7 +77,7 @@ export async function buildFeatures(tables: StagingTables, params: FeatureParams
       categories: prepared.categories,
     };
   } finally {
-    threads.close();
+    threads?.close();
   }
 }
 
@@ -89,15 +92,19 @@ export async function writeFeatures(tables: StagingTables, params: FeatureParams
   const started = performance.now();
   return withDatabase(deps, async (db) => {
     const onStep = stepLogger(deps.logger ?? silentLogger, params.origin);
-    const prepared = await prepareFeatures(db, tables, params, onStep);
-    const threads = FeatureThreads.open(prepared.rows, deps.parallel);
+    let threads: FeatureThreads | undefined;
+    let prepared: PreparedFeatures;
     let featureRows: FeatureRows;
+    let threadCount: number;
     try {
+      prepared = await prepareFeatures(db, tables, params, onStep, (rows) => void (threads = FeatureThreads.open(rows, deps.parallel)));
+      threads ??= FeatureThreads.open(prepared.rows, deps.parallel);
+      threadCount = threads.threads;
       featureRows = new FeatureRows(prepared.keys, prepared.pairs, prepared.attributes, await threads.levelFeatures(prepared.keys, prepared.pairs));
     } finally {
-      threads.close();
+      threads?.close();
     }
-    onStep('level features', { threads: threads.threads });
+    onStep('level features', { threads: threadCount });
     const columns = registerFeatureRows(db, 'feature_rows', featureRows, Boolean(params.labels));
     const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.partial`);
     try {

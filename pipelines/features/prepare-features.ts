@@ -36,6 +36,9 @@ export interface PreparedFeatures {
 /** Reports the end of each step of a build. */
 export type StepListener = (step: string, detail?: Record<string, number | string>) => void;
 
+/** What a build learns before loading the day grid: how many rows the table will have. */
+export type PairsListener = (rows: number) => void;
+
 /**
  * Prepares the feature table of one origin: selects the store×item pairs (`sid` numbering them in (store_nbr,
  * item_nbr) order) and loads their day grid and attributes from the staged files with `db`; the features
@@ -46,6 +49,7 @@ export async function prepareFeatures(
   tables: StagingTables,
   params: FeatureParams,
   onStep: StepListener = () => {},
+  onPairs: PairsListener = () => {},
 ): Promise<PreparedFeatures> {
   const t = params.origin;
   if (!isIsoDate(t)) throw new UsageError(`origin ${JSON.stringify(t)} is not a date: expected YYYY-MM-DD`);
@@ -70,6 +74,7 @@ export async function prepareFeatures(
     throw new DataError(`no store×item pair has a train row between ${addDays(t, -SELECTION_DAYS)} and ${addDays(t, -1)}: nothing to build at origin ${t}`);
   }
   onStep('select pairs', { pairs: rows, lastObservedDay });
+  onPairs(rows);
 
   // Sales on and after the origin only become labels (grid-days.ts). A cell's promotion flag comes from its
   // sales row; a cell without one (no sale that day) takes the flag of the plan where a plan covers the day. The
