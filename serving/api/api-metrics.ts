@@ -81,6 +81,17 @@ export class ApiMetrics {
     };
   }
 
+  /** Counts and times requests answered outside express, all of one method, route and status. */
+  requestRecorder(method: string, route: string, status: number): (seconds: number) => void {
+    const labels = { method, route, status: String(status) };
+    const requests = this.#requests.labels(labels);
+    const latency = this.#latency.labels(labels);
+    return (seconds) => {
+      requests.inc();
+      latency.observe(seconds);
+    };
+  }
+
   /** Records the state now served. */
   modelLoaded(state: ForecastState): void {
     this.#modelInfo.reset();

@@ -28,12 +28,15 @@ const errors = {
   '503': json('The model and the feature snapshot are still loading.', errorSchema),
 } as const;
 
+/** The path of single forecasts (GET) and batches (POST). */
+export const FORECAST_PATH = '/v1/forecast';
+
 /** `GET /v1/forecast`, `GET /v1/forecast/series` and `POST /v1/forecast`: lookups in the served state. */
 export function forecastRoutes(deps: ForecastRouteDeps): RouteSpec[] {
   const { served, predictionLog: log } = deps;
   const single = defineRoute<z.output<typeof forecastQuerySchema>>({
     method: 'get',
-    path: '/v1/forecast',
+    path: FORECAST_PATH,
     query: forecastQuerySchema,
     operation: {
       operationId: 'getForecast',
@@ -57,7 +60,7 @@ export function forecastRoutes(deps: ForecastRouteDeps): RouteSpec[] {
 
   const series = defineRoute<z.output<typeof seriesQuerySchema>>({
     method: 'get',
-    path: '/v1/forecast/series',
+    path: `${FORECAST_PATH}/series`,
     query: seriesQuerySchema,
     operation: {
       operationId: 'getSeriesForecast',
@@ -81,7 +84,7 @@ export function forecastRoutes(deps: ForecastRouteDeps): RouteSpec[] {
   const batchSchema = batchRequestSchema(deps.maxBatch);
   const batch = defineRoute<Record<string, never>, z.output<typeof batchSchema>>({
     method: 'post',
-    path: '/v1/forecast',
+    path: FORECAST_PATH,
     body: batchSchema,
     operation: {
       operationId: 'postForecasts',

@@ -4,6 +4,7 @@ export { ApiMetrics, UNMATCHED_ROUTE } from './api-metrics.js';
 export * as apiSchemas from './api-schemas.js';
 export { createApp, DEFAULT_MAX_BATCH, type AppDeps } from './create-app.js';
 export { errorBody, toHttpError } from './error-handler.js';
+export { forecastFastPath, type ForecastFastPathDeps } from './forecast-fast-path.js';
 export { openApiDocument } from './openapi-document.js';
 export { defineRoute, type RouteInput, type RouteSpec } from './route-spec.js';
 export { modelInfo } from './service-routes.js';

@@ -10,6 +10,7 @@ import { ForecastStateHolder } from '../state/forecast-state-holder.js';
 import type { SnapshotScorer } from '../state/snapshot-scorer.js';
 import { ApiMetrics } from './api-metrics.js';
 import { createApp } from './create-app.js';
+import { forecastFastPath } from './forecast-fast-path.js';
 
 export interface ServeOptions {
   readonly host: string;
@@ -73,19 +74,23 @@ export async function startServer(options: ServeOptions, deps: ServeDeps): Promi
   });
   let stopping = false;
   const app = createApp({ holder, metrics, predictionLog, logger, adminToken: deps.adminToken, maxBatch: options.maxBatch, isStopping: () => stopping });
-  const server = createServer();
+  const answer = forecastFastPath({ holder, metrics, predictionLog }, app);
   const inFlight = new Set<ServerResponse>();
-  // Ahead of the app: once stopping, every response closes its connection, so that keep-alive clients reconnect
-  // elsewhere instead of holding the server open.
-  server.on('request', (_req, res: ServerResponse) => {
+  // One listener shared by every response, rather than a closure per request.
+  function settled(this: ServerResponse): void {
+    inFlight.delete(this);
+  }
+  // Once stopping, every response closes its connection, so that keep-alive clients reconnect elsewhere instead
+  // of holding the server open.
+  const server = createServer((req, res) => {
     if (stopping) {
       res.setHeader('Connection', 'close');
-      return;
+    } else {
+      inFlight.add(res);
+      res.on('close', settled);
     }
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
+    answer(req, res);
   });
-  server.on('request', app);
   await listen(server, options.port, options.host);
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
