@@ -28,7 +28,7 @@
  *   --full-batch      rows per MLflow request when scoring every series (default 10000)
  *   --mlflow-workers  uvicorn workers of `mlflow models serve` (default 1, MLflow's default)
  */
-import autocannon, { type Instance, type RequestData, type Result } from 'autocannon';
+import autocannon, { type Instance, type Result } from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -260,8 +260,11 @@ interface LoadSpec {
   /** The server's process group, whose CPU time is read around the run. */
   readonly pgid: number;
   readonly method: 'GET' | 'POST';
-  /** The path and body of the next request. */
-  readonly next: () => { path: string; body?: Buffer };
+  /**
+   * The requests, sent in turn by each connection. autocannon encodes each one once; building every request
+   * anew (its setupRequest) cost the client as much CPU as the server, on the same two cores.
+   */
+  readonly requests: readonly { path: string; body?: Buffer }[];
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -283,7 +286,7 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
         timeout: spec.timeoutSeconds,
         method: spec.method,
         headers: spec.method === 'POST' ? { 'content-type': 'application/json' } : {},
-        requests: [{ setupRequest: (req: RequestData) => ({ ...req, ...spec.next() }) }],
+        requests: spec.requests.map(({ path, body }) => ({ method: spec.method, path, ...(body ? { body } : {}) })),
       },
       (err: Error | null, result: Result) => {
         if (err) return fail(err);
@@ -322,11 +325,6 @@ function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
-/** A cycling source of pre-encoded requests. */
-function cycle(items: readonly { path: string; body?: Buffer }[]): () => { path: string; body?: Buffer } {
-  let i = 0;
-  return () => items[i++ % items.length];
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Inputs: real queries and real feature rows at the serving origin.
@@ -528,7 +526,7 @@ async function main(): Promise<void> {
 
     // Single queries.
     const single = async (server: ServerProcess, method: 'GET' | 'POST', items: readonly { path: string; body?: Buffer }[]): Promise<LoadResult> => {
-      const base = { url: server.url, pgid: server.child.pid!, connections: options.connections, timeoutSeconds: 30, method, next: cycle(items) } as const;
+      const base = { url: server.url, pgid: server.child.pid!, connections: options.connections, timeoutSeconds: 30, method, requests: items } as const;
       console.error(`${server.name}: single queries, warm-up ${options.warmup} s`);
       await runLoad({ ...base, duration: options.warmup });
       console.error(`${server.name}: single queries, ${options.duration} s at ${options.connections} connections`);
@@ -554,7 +552,7 @@ async function main(): Promise<void> {
         const { seconds } = await postJson(server.url + path, body.toString());
         const amount = Math.max(3, Math.min(5_000, Math.ceil(options.batchSeconds / Math.max(seconds, 1e-4))));
         console.error(`${server.name}: batches of ${size}, ${amount} requests (one took ${fmt(seconds * 1000, 1)} ms in warm-up)`);
-        const result = await runLoad({ url: server.url, pgid: server.child.pid!, connections: 1, amount, timeoutSeconds: 600, method: 'POST', next: () => ({ path, body }) });
+        const result = await runLoad({ url: server.url, pgid: server.child.pid!, connections: 1, amount, timeoutSeconds: 600, method: 'POST', requests: [{ path, body }] });
         console.error(`${server.name}: ${fmt(result.perSecond * size, 0)} rows/s, p50 ${fmt(result.p50, 1)} ms, p99 ${fmt(result.p99, 1)} ms, ${errorsOf(result)} errors, server CPU ${fmt(result.serverCpuMsPerAnswer, 1)} ms per batch`);
         return result;
       };
