@@ -100,7 +100,7 @@ export async function prepareFeatures(
         ? `SELECT sid, d, x, p FROM (${salesCells} UNION ALL ${planCells(` AND q.date > DATE ${sqlString(lastObservedDay)}`)})`
         : `SELECT sid, d, sum(x)::DOUBLE AS x, coalesce(max(p) FILTER (WHERE sold), max(p))::FLOAT AS p
          FROM (${salesCells} UNION ALL ${planCells('')}) GROUP BY sid, d`;
-    return `${sql} ORDER BY sid, d`;
+    return sql;
   };
   const grid = await loadSeriesGrid(db, dayRanges(FIRST_OFFSET, LAST_OFFSET, GRID_SLICE_DAYS).map(cellsOf), rows);
   onStep('day grid');

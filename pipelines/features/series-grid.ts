@@ -48,8 +48,8 @@ export class SeriesGrid {
  * Fills a pairs' grid from queries returning `(sid INTEGER, d INTEGER, x DOUBLE, p FLOAT)` without NULLs, one row
  * per series and day that has data, `d` a day offset inside the grid; no two queries return the same cell.
  * Several queries over a few weeks each keep each materialised result small, and each one runs in DuckDB while
- * the grid takes the rows of the one before. Rows ordered by (sid, d) land in the series-major grid almost
- * in memory order; in the staged files' order every cell would touch a new cache line.
+ * the grid takes the rows of the one before. (Ordering the rows by (sid, d) would make these writes sequential,
+ * but the sort cost DuckDB more than the scattered writes cost here: 4.5 s against 3.4 s at full scale.)
  */
 export async function loadSeriesGrid(db: DuckDbSession, cellQueries: readonly string[], series: number): Promise<SeriesGrid> {
   const grid = SeriesGrid.forPairs(series);
