@@ -77,7 +77,7 @@ export class LocalLake implements Lake {
     assertLakeKey(prefix, { prefix: true });
     const startKey = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/') + 1) : '';
     const found: LakeObject[] = [];
-    for await (const file of walk(join(this.location, startKey))) {
+    for (const file of await walk(join(this.location, startKey))) {
       const key = startKey + file.relative;
       if (key.startsWith(prefix) && !key.endsWith(PARTIAL_SUFFIX)) found.push({ key, size: file.size });
     }
@@ -109,7 +109,7 @@ export class LocalLake implements Lake {
     assertLakeKey(prefix, { prefix: true });
     const root = join(this.location, prefix);
     let removed = 0;
-    for await (const file of walk(root)) {
+    for (const file of await walk(root)) {
       if (file.relative.endsWith(PARTIAL_SUFFIX)) {
         await rm(join(root, file.relative), { force: true });
         removed += 1;
@@ -143,27 +143,34 @@ interface WalkedFile {
   size: number;
 }
 
-async function* walk(dir: string, relative = ''): AsyncGenerator<WalkedFile> {
+/**
+ * Every file below `dir/relative`, in name order. Directories and files of one level are read concurrently: a
+ * staged table has a directory per day, and one stat after another took half a second for 950 of them.
+ */
+async function walk(dir: string, relative = ''): Promise<WalkedFile[]> {
   let entries;
   try {
     entries = await readdir(join(dir, relative), { withFileTypes: true });
   } catch (err) {
-    if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+    if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
     throw new StorageError(`cannot list ${join(dir, relative)}`, { cause: err });
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const entry of entries) {
-    const rel = relative ? `${relative}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) yield* walk(dir, rel);
-    else if (entry.isFile()) {
+  const found = await Promise.all(
+    entries.map(async (entry): Promise<WalkedFile[]> => {
+      const rel = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) return walk(dir, rel);
+      if (!entry.isFile()) return [];
       try {
-        yield { relative: rel, size: (await stat(join(dir, rel))).size };
+        return [{ relative: rel, size: (await stat(join(dir, rel))).size }];
       } catch (err) {
         // A file renamed away by a concurrent writer between readdir and stat is simply not listed.
-        if (!isNotFound(err)) throw err;
+        if (isNotFound(err)) return [];
+        throw err;
       }
-    }
-  }
+    }),
+  );
+  return found.flat();
 }
 
 /** Removes empty directories below (and including) `dir`, deepest first; returns whether `dir` is gone. */
