@@ -49,13 +49,14 @@ export class FeatureThreads {
   /** The features of every series of the coarser levels. */
   async levelFeatures(keys: PairKeys, pairs: SeriesGrid): Promise<LevelFeatures[]> {
     // The levels' sums go round the threads, level by level; then each thread takes a share of every level's series.
-    const summed = coarserLevelKeys(keys).map((groupOf, l) => {
+    const levelKeys = coarserLevelKeys(keys);
+    const summed = levelKeys.map((groupOf, l) => {
       const thread = l % this.threads;
       if (thread === 0) return undefined;
       return this.workers[thread - 1].run({ type: 'sum', pairs: gridArrays(pairs), groupOf });
     });
     quiet(summed.filter((s) => s !== undefined));
-    const ownSums = coarserLevelKeys(keys).map((groupOf, l) => (summed[l] === undefined ? sumSeries(pairs, groupOf) : undefined));
+    const ownSums = levelKeys.map((groupOf, l) => (summed[l] === undefined ? sumSeries(pairs, groupOf) : undefined));
     const levels: LevelSeries[] = await Promise.all(
       summed.map(async (job, l) => {
         if (job === undefined) return ownSums[l]!;
@@ -138,6 +139,7 @@ class FeatureWorker {
     readonly onRows?: (batch: { first: number; count: number; buffer: ArrayBuffer }) => void;
   };
   private stopped = false;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (reply: FeatureWorkerReply) => this.receive(reply));
@@ -147,10 +149,16 @@ class FeatureWorker {
 
   /** Runs a job; resolves with the level series a `sum` job returns. */
   run(job: FeatureWorkerJob, transfer: ArrayBuffer[] = [], onRows?: (batch: { first: number; count: number; buffer: ArrayBuffer }) => void): Promise<DoneReply['level']> {
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject, onRows };
-      this.worker.postMessage(job, transfer);
-    });
+    // Jobs given while one runs wait their turn: the worker answers one job at a time.
+    const next = this.queue.then(
+      () =>
+        new Promise<DoneReply['level']>((resolve, reject) => {
+          this.pending = { resolve, reject, onRows };
+          this.worker.postMessage(job, transfer);
+        }),
+    );
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   /** Returns a row buffer for the worker's next batch. */

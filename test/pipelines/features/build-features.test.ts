@@ -85,6 +85,24 @@ describe('computing on worker threads', () => {
     expect(two.values.buffer).toBeInstanceOf(ArrayBuffer);
   });
 
+  it('queues jobs given to a busy worker instead of losing one', async () => {
+    const keys = { storeNbr: Int32Array.of(1, 1, 2, 2), itemNbr: Int32Array.of(1, 2, 1, 2), classNbr: Int32Array.of(7, 7, 7, 7) };
+    const pairs = SeriesGrid.forPairs(4);
+    pairs.x.forEach((_, i) => (pairs.x[i] = (i % 11) / 3));
+    pairs.p.forEach((_, i) => (pairs.p[i] = i % 5 === 0 ? 1 : 0));
+    const one = FeatureThreads.open(4, { threads: 1 });
+    const two = FeatureThreads.open(4, { threads: 2, minRowsPerThread: 1 });
+    try {
+      const expected = await one.levelFeatures(keys, pairs);
+      // Both calls give the worker the store-class sum at once; the second must wait for the first, not replace it.
+      const [a, b] = await Promise.all([two.levelFeatures(keys, pairs), two.levelFeatures(keys, pairs)]);
+      for (const got of [a, b]) expect(got.map((l) => [...l.features])).toEqual(expected.map((l) => [...l.features]));
+    } finally {
+      one.close();
+      two.close();
+    }
+  });
+
   it('reports the error of a worker thread instead of hanging', async () => {
     const threads = FeatureThreads.open(2, { threads: 2, minRowsPerThread: 1 });
     try {
