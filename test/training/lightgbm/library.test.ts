@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../core/errors.js';
@@ -59,9 +59,12 @@ describe('resolveLightGbmLibraryPath', () => {
 
 describe('lightGbmLibraryOptionsFromEnv', () => {
   it('reads SHELFCAST_LIGHTGBM_LIB and the venv from the given environment only', () => {
-    const env = { SHELFCAST_LIGHTGBM_LIB: '/example/lgbm/lib_lightgbm.so', SHELFCAST_VENV: '/example/venv' };
-    expect(lightGbmLibraryOptionsFromEnv(env)).toEqual({ libraryPath: '/example/lgbm/lib_lightgbm.so', venvDir: '/example/venv' });
-    expect(lightGbmLibraryOptionsFromEnv({ SHELFCAST_LIGHTGBM_LIB: '  ', SHELFCAST_VENV: '/example/venv' }).libraryPath).toBeUndefined();
+    // Absolute, as the options resolve paths; made up, so nothing on this machine is named.
+    const library = resolve('example-lgbm', 'lib_lightgbm.so');
+    const venv = resolve('example-venv');
+    const env = { SHELFCAST_LIGHTGBM_LIB: library, SHELFCAST_VENV: venv };
+    expect(lightGbmLibraryOptionsFromEnv(env)).toEqual({ libraryPath: library, venvDir: venv });
+    expect(lightGbmLibraryOptionsFromEnv({ SHELFCAST_LIGHTGBM_LIB: '  ', SHELFCAST_VENV: venv }).libraryPath).toBeUndefined();
   });
 });
 
