@@ -204,35 +204,36 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Resident MB of every process in the group (a server and its workers), from /proc. */
-function groupRssMb(pgid: number): number {
-  let kb = 0;
+/**
+ * Calls `visit` for every live process of the group with its pid and the fields of /proc/<pid>/stat after the
+ * command name (fields[0] is the state, fields[2] the group). A process that ends meanwhile is skipped.
+ */
+function forEachInGroup(pgid: number, visit: (pid: string, fields: readonly string[]) => void): void {
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pgid) continue;
-      const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      kb += Number(rss?.[1] ?? 0);
+      if (Number(fields[2]) === pgid) visit(pid, fields);
     } catch {
       // the process ended meanwhile
     }
   }
+}
+
+/** Resident MB of every process in the group (a server and its workers), from /proc. */
+function groupRssMb(pgid: number): number {
+  let kb = 0;
+  forEachInGroup(pgid, (pid) => {
+    const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    kb += Number(rss?.[1] ?? 0);
+  });
   return kb / 1024;
 }
 
 /** User plus system CPU seconds of every live process in the group (threads included), from /proc. */
 function groupCpuSeconds(pgid: number): number {
   let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
+  forEachInGroup(pgid, (_pid, fields) => (ticks += Number(fields[11]) + Number(fields[12])));
   return ticks / CLOCK_TICKS;
 }
 

@@ -95,12 +95,10 @@ export async function prepareFeatures(
     FROM ${planOf(first, last)} q JOIN series s ON s.store_nbr = q.store_nbr AND s.item_nbr = q.item_nbr
     WHERE ${inRange('q.date')}${after}`;
     // Without past plans no cell has both a sales row and a plan row, and the union needs no grouping.
-    const sql =
-      pastPlanDays === 0
-        ? `SELECT sid, d, x, p FROM (${salesCells} UNION ALL ${planCells(` AND q.date > DATE ${sqlString(lastObservedDay)}`)})`
-        : `SELECT sid, d, sum(x)::DOUBLE AS x, coalesce(max(p) FILTER (WHERE sold), max(p))::FLOAT AS p
+    return pastPlanDays === 0
+      ? `SELECT sid, d, x, p FROM (${salesCells} UNION ALL ${planCells(` AND q.date > DATE ${sqlString(lastObservedDay)}`)})`
+      : `SELECT sid, d, sum(x)::DOUBLE AS x, coalesce(max(p) FILTER (WHERE sold), max(p))::FLOAT AS p
          FROM (${salesCells} UNION ALL ${planCells('')}) GROUP BY sid, d`;
-    return sql;
   };
   const grid = await loadSeriesGrid(db, dayRanges(FIRST_OFFSET, LAST_OFFSET, GRID_SLICE_DAYS).map(cellsOf), rows);
   onStep('day grid');
